@@ -1,0 +1,96 @@
+"""``lotuspay-contract validate``: check JSON documents against a schema, offline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+import schemas
+
+from ._validator import validate
+from ._violation import Violation
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``validate`` sub-command."""
+    parser = subparsers.add_parser(
+        "validate",
+        help="validate JSON documents against a schema",
+        description=(
+            "Validate JSON documents against a LotusPay schema. Exit 0 when every document is "
+            "valid, 1 when any rule is broken, 2 for usage errors or unreadable files."
+        ),
+    )
+    parser.add_argument("--schema", required=True, choices=schemas.NAMES, help="schema name")
+    parser.add_argument(
+        "--strict", action="store_true", help="also check SHOULD and MAY rules (default: MUST only)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="JSON file; - reads standard input"
+    )
+    parser.set_defaults(handler=run)
+
+
+class _Unreadable(Exception):
+    """A file that cannot be read or is not JSON."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _read(name: str) -> Any:
+    try:
+        if name == "-":
+            text = sys.stdin.buffer.read().decode("utf-8")
+        else:
+            with open(name, encoding="utf-8") as f:
+                text = f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _Unreadable(f"cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        raise _Unreadable(f"not JSON: {exc}") from exc
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate every file; print violations; return the exit status."""
+    results: list[dict[str, Any]] = []
+    unreadable = 0
+    violations: list[Violation] = []
+    for name in args.files:
+        label = "<stdin>" if name == "-" else name
+        try:
+            document = _read(name)
+        except _Unreadable as exc:
+            unreadable += 1
+            print(f"lotuspay-contract validate: {label}: {exc}", file=sys.stderr)
+            results.append({"file": label, "error": str(exc)})
+            continue
+        found = validate(document, args.schema, strict=args.strict)
+        violations.extend(found)
+        results.append(
+            {"file": label, "valid": not found, "violations": [v.to_dict() for v in found]}
+        )
+        if args.format == "text":
+            for v in found:
+                print(f"{label}:{v.pointer or '/'}: {v.rule} ({v.level}) {v.message}")
+    if args.format == "json":
+        json.dump(results, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    checked = len(args.files) - unreadable
+    print(
+        f"{checked} document(s) checked against {args.schema}"
+        f"{' (strict)' if args.strict else ''}: {len(violations)} violation(s)"
+        + (f", {unreadable} unreadable" if unreadable else ""),
+        file=sys.stderr,
+    )
+    if unreadable:
+        return 2
+    return 1 if violations else 0

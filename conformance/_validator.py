@@ -1,0 +1,155 @@
+"""Validate a document against a named schema: schema rules, then semantic rules.
+
+The schemas are compiled once by jsonschema-rs (pure-Python jsonschema measured 250x slower on a
+100-customer page). Each jsonschema-rs error is turned into a :class:`Violation` whose rule id
+and level come from the ``x-rule`` / ``x-level`` annotations nearest to the failing keyword.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from typing import Any
+
+import jsonschema_rs
+
+import schemas
+
+from ._semantics import semantic_violations
+from ._violation import Level, Violation, join_pointer
+
+__all__ = ["validate"]
+
+_MAX_SHOWN = 160  # a message quotes the offending value, cut to keep lines readable
+
+
+@functools.cache
+def _resources() -> dict[str, dict[str, Any]]:
+    return dict(schemas.resources_for_registry())
+
+
+@functools.cache
+def _validator(name: str, strict: bool) -> jsonschema_rs.Validator:
+    registry = jsonschema_rs.Registry(list(_resources().items()))
+    return jsonschema_rs.validator_for(schemas.load(name, strict=strict), registry=registry)
+
+
+def validate(
+    document: Any, schema: str = "customer", *, strict: bool = False, now: float | None = None
+) -> list[Violation]:
+    """Return every rule ``document`` breaks; an empty list means it conforms.
+
+    Args:
+        document: parsed JSON (dicts, lists, strings, numbers, booleans, None).
+        schema: one of ``schemas.NAMES``.
+        strict: also check the SHOULD and MAY rules (the default checks MUST rules only).
+        now: the time semantic rules compare ``created`` with; defaults to the clock.
+
+    >>> validate({"id": "CU1", "object": "customer"})[0].rule
+    'customer.shape'
+    """
+    if schema not in schemas.NAMES:
+        raise ValueError(f"unknown schema {schema!r}: expected one of {', '.join(schemas.NAMES)}")
+    validator = _validator(schema, strict)
+    found: list[Violation] = []
+    if not validator.is_valid(document):
+        seen: set[tuple[str, str]] = set()
+        for error in validator.iter_errors(document):
+            for violation in _from_error(error):
+                # The strict overlays reach some base keywords by two routes: report them once.
+                key = (violation.schema_pointer, violation.pointer)
+                if key not in seen:
+                    seen.add(key)
+                    found.append(violation)
+    found.extend(
+        semantic_violations(
+            document, schema, strict=strict, now=time.time() if now is None else now
+        )
+    )
+    return found
+
+
+def _from_error(error: jsonschema_rs.ValidationError) -> list[Violation]:
+    location = error.absolute_keyword_location or ""
+    resource_uri, _, fragment = location.partition("#")
+    tokens = [_unescape(t) for t in fragment.split("/")[1:]] if fragment else []
+    node, rule, level = _annotations(resource_uri, tokens)
+    keyword = tokens[-1] if tokens else ""
+    schema_pointer = location.removeprefix(schemas.BASE_URI)
+    instance_path: list[str | int] = list(error.instance_path)
+    kind = type(error.kind).__name__
+    details = error.kind.as_dict()
+
+    def make(pointer_parts: list[str | int], message: str, expected: Any, actual: Any) -> Violation:
+        return Violation(
+            rule, level, join_pointer(pointer_parts), schema_pointer, message, expected, actual
+        )
+
+    if kind == "Required":
+        prop = details["property"]
+        own = node.get("properties", {}).get(prop, {}) if isinstance(node, dict) else {}
+        if isinstance(own, dict) and "x-rule" in own:
+            rule = own["x-rule"]
+        return [
+            make(
+                [*instance_path, prop],
+                f"{_quote(prop)} is a required property",
+                "present",
+                "absent",
+            )
+        ]
+    if kind in ("UnevaluatedProperties", "AdditionalProperties"):
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        return [
+            make(
+                [*instance_path, prop],
+                f"{_quote(prop)} is not an allowed property",
+                "absent",
+                instance.get(prop),
+            )
+            for prop in details.get("unexpected", [])
+        ]
+    if kind in ("FalseSchema", "Not"):
+        # jsonschema-rs says "{} is not allowed for ...": the rule's description says why.
+        negated = node.get(keyword) if isinstance(node, dict) else None
+        described = negated if isinstance(negated, dict) and "description" in negated else node
+        why = described.get("description") if isinstance(described, dict) else None
+        message = f"{_quote(error.instance)} is not allowed here" + (f": {why}" if why else "")
+        return [make(instance_path, _shorten(message), "absent", error.instance)]
+    message = _shorten(error.message)
+    expected = node.get(keyword) if isinstance(node, dict) else None
+    return [make(instance_path, message, expected, error.instance)]
+
+
+def _annotations(resource_uri: str, tokens: list[str]) -> tuple[Any, str, Level]:
+    """Walk to the failing keyword's schema; return it with the nearest rule and level."""
+    node: Any = _resources().get(resource_uri, {})
+    level = Level.SHOULD if "/strict/" in resource_uri else Level.MUST
+    rule = "schema"
+    parent: Any = node
+    for token in [None, *tokens]:
+        if token is not None:
+            parent = node
+            if isinstance(node, dict):
+                node = node.get(token)
+            elif isinstance(node, list) and token.isdigit():
+                node = node[int(token)]
+            else:
+                break
+        if isinstance(node, dict):
+            rule = node.get("x-rule", rule)
+            level = Level(node.get("x-level", level))
+    return parent, rule, level
+
+
+def _quote(value: Any) -> str:
+    return _shorten(json.dumps(value, ensure_ascii=False))
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
