@@ -46,28 +46,58 @@ def validate(
         strict: also check the SHOULD and MAY rules (the default checks MUST rules only).
         now: the time semantic rules compare ``created`` with; defaults to the clock.
 
-    >>> validate({"id": "CU1", "object": "customer"})[0].rule
-    'customer.shape'
+    >>> [str(v) for v in validate({"object": "list", "data": {}}, "child_list")]
+    ['/data: child_list.data (MUST) {} is not of type "array"']
     """
     if schema not in schemas.NAMES:
         raise ValueError(f"unknown schema {schema!r}: expected one of {', '.join(schemas.NAMES)}")
     validator = _validator(schema, strict)
     found: list[Violation] = []
-    if not validator.is_valid(document):
-        seen: set[tuple[str, str]] = set()
-        for error in validator.iter_errors(document):
-            for violation in _from_error(error):
-                # The strict overlays reach some base keywords by two routes: report them once.
-                key = (violation.schema_pointer, violation.pointer)
-                if key not in seen:
-                    seen.add(key)
-                    found.append(violation)
+    try:
+        if not validator.is_valid(document):
+            seen: set[tuple[str, str]] = set()
+            for error in validator.iter_errors(document):
+                for violation in _from_error(error):
+                    # The strict overlays reach some keywords by two routes: report them once.
+                    key = (violation.schema_pointer, violation.pointer)
+                    if key not in seen:
+                        seen.add(key)
+                        found.append(violation)
+    except ValueError as exc:  # jsonschema-rs gives up on pathological nesting
+        return [_too_deep(str(exc))]
     found.extend(
         semantic_violations(
             document, schema, strict=strict, now=time.time() if now is None else now
         )
     )
-    return found
+    return _most_severe_per_place(found) if strict else found
+
+
+_RANK = {Level.MUST: 0, Level.SHOULD: 1, Level.MAY: 2}
+
+
+def _most_severe_per_place(found: list[Violation]) -> list[Violation]:
+    """Drop a SHOULD or MAY finding where a more severe one is already reported.
+
+    An empty ``id`` breaks the MUST length rule; that it also lacks the ``CU`` prefix adds noise,
+    not information.
+    """
+    strongest: dict[str, int] = {}
+    for v in found:
+        strongest[v.pointer] = min(strongest.get(v.pointer, 2), _RANK[v.level])
+    return [v for v in found if _RANK[v.level] == strongest[v.pointer]]
+
+
+def _too_deep(reason: str) -> Violation:
+    return Violation(
+        "document.depth",
+        Level.MUST,
+        "",
+        "semantic:document.depth",
+        f"the document nests too deeply to validate ({reason})",
+        "a JSON document of reasonable depth",
+        "too deep",
+    )
 
 
 def _from_error(error: jsonschema_rs.ValidationError) -> list[Violation]:
@@ -144,7 +174,10 @@ def _annotations(resource_uri: str, tokens: list[str]) -> tuple[Any, str, Level]
 
 
 def _quote(value: Any) -> str:
-    return _shorten(json.dumps(value, ensure_ascii=False))
+    try:
+        return _shorten(json.dumps(value, ensure_ascii=False))
+    except (RecursionError, ValueError):
+        return f"<{type(value).__name__}>"
 
 
 def _unescape(token: str) -> str:
