@@ -1,110 +1,83 @@
-"""MUST-level rules a JSON Schema cannot state, reported like schema rules.
+"""The rules a plain JSON Schema cannot state, and how they still run inside jsonschema-rs.
 
 - ``created`` is in Unix seconds, so never after now plus one day of clock skew: a value in
-  milliseconds fails (spec: the customer object, created).
-- A list's ``total_count`` is never below ``len(data)`` (spec: child lists, total_count). For the
-  top-level list wrapper the attribute itself is a convention, so that rule is SHOULD there.
-
-The walk only follows values of the right type: a malformed document is the schema's to report,
-and a hostile one must not crash the walk.
+  milliseconds fails (spec: the customer object, created). "Now" moves, so the files cannot hold
+  the bound. The validator compiles each schema with a ``maximum`` on every ``created`` that is
+  never later than the true bound (the start of the current hour plus the skew), and re-checks
+  each failure against the exact bound: valid documents take the fast path, nothing is lost.
+- A child list's ``total_count`` is never below ``len(data)``: stated in child_list.json itself.
+- For the top-level list wrapper, ``total_count`` is a convention (SHOULD): checked here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, TypeGuard
+import copy
+from typing import Any
 
 from ._violation import Level, Violation, join_pointer
 
-__all__ = ["CLOCK_SKEW_SECONDS", "semantic_violations"]
+__all__ = [
+    "BOUND_GRANULARITY_SECONDS",
+    "CLOCK_SKEW_SECONDS",
+    "created_bound",
+    "created_violation",
+    "list_count_violations",
+    "with_created_maximum",
+]
 
 CLOCK_SKEW_SECONDS = 86_400
-
-_CHILD_LISTS: dict[str, dict[str, str]] = {
-    "customer": {
-        "bank_accounts": "bank_account",
-        "mandates": "mandate",
-        "subscriptions": "subscription",
-    },
-    "bank_account": {"mandates": "mandate"},
-    "mandate": {},
-    "subscription": {},
-}
+BOUND_GRANULARITY_SECONDS = 3_600
 
 
-def semantic_violations(document: Any, schema: str, *, strict: bool, now: float) -> list[Violation]:
-    """Return the semantic rules ``document`` (of schema ``schema``) breaks."""
-    found: list[Violation] = []
-    if schema in _CHILD_LISTS:
-        _check_object(document, schema, [], now, found)
-    elif schema == "customer_list":
-        if strict:
-            _check_count(document, "customer_list.total_count", Level.SHOULD, [], found)
-        for index, item in _items(document):
-            _check_object(item, "customer", ["data", index], now, found)
-    elif schema == "child_list":
-        _check_list(document, None, [], now, found)
-    return found
+def created_bound(now: float) -> int:
+    """The latest valid ``created`` at time ``now``."""
+    return int(now) + CLOCK_SKEW_SECONDS
 
 
-def _items(listing: Any) -> Iterator[tuple[int, Any]]:
-    data = listing.get("data") if isinstance(listing, dict) else None
-    return enumerate(data) if isinstance(data, list) else iter(())
+def with_created_maximum(schema: dict[str, Any], maximum: int) -> dict[str, Any]:
+    """Return a copy of ``schema`` whose ``created`` rules also carry ``maximum``."""
+    schema = copy.deepcopy(schema)
+    stack: list[Any] = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if str(node.get("x-rule", "")).endswith(".created"):
+                node["maximum"] = maximum
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return schema
 
 
-def _check_object(
-    obj: Any, kind: str, path: list[str | int], now: float, found: list[Violation]
-) -> None:
-    if not isinstance(obj, dict):
-        return
-    created = obj.get("created")
-    limit = int(now) + CLOCK_SKEW_SECONDS
-    if _is_int(created) and created > limit:
-        found.append(
-            Violation(
-                f"{kind}.created",
-                Level.MUST,
-                join_pointer([*path, "created"]),
-                f"semantic:{kind}.created",
-                f"{created} is after now plus one day ({limit}): created must be Unix seconds",
-                f"<= {limit}",
-                created,
-            )
-        )
-    for attribute, item_kind in _CHILD_LISTS[kind].items():
-        _check_list(obj.get(attribute), item_kind, [*path, attribute], now, found)
+def created_violation(rule: str, pointer: str, created: int, bound: int) -> Violation:
+    """The violation for a ``created`` later than ``bound``."""
+    return Violation(
+        rule,
+        Level.MUST,
+        pointer,
+        f"semantic:{rule}",
+        f"{created} is after now plus one day ({bound}): created must be Unix seconds",
+        f"<= {bound}",
+        created,
+    )
 
 
-def _check_list(
-    listing: Any, item_kind: str | None, path: list[str | int], now: float, found: list[Violation]
-) -> None:
-    _check_count(listing, "child_list.total_count", Level.MUST, path, found)
-    for index, item in _items(listing):
-        # A standalone child list does not say what it holds: each item's "object" does.
-        kind = item_kind or (item.get("object") if isinstance(item, dict) else None)
-        if isinstance(kind, str) and kind in _CHILD_LISTS:
-            _check_object(item, kind, [*path, "data", index], now, found)
-
-
-def _check_count(
-    listing: Any, rule: str, level: Level, path: list[str | int], found: list[Violation]
-) -> None:
-    if not isinstance(listing, dict):
-        return
-    count, data = listing.get("total_count"), listing.get("data")
-    if _is_int(count) and isinstance(data, list) and count < len(data):
-        found.append(
+def list_count_violations(document: Any) -> list[Violation]:
+    """The top-level list's ``total_count`` below ``len(data)``: a SHOULD finding."""
+    if type(document) is not dict:
+        return []
+    count, data = document.get("total_count"), document.get("data")
+    if type(count) is int and type(data) is list and count < len(data):
+        rule = "customer_list.total_count"
+        return [
             Violation(
                 rule,
-                level,
-                join_pointer([*path, "total_count"]),
+                Level.SHOULD,
+                join_pointer(["total_count"]),
                 f"semantic:{rule}",
                 f"total_count {count} is below the {len(data)} items in data",
                 f">= {len(data)}",
                 count,
             )
-        )
-
-
-def _is_int(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
+        ]
+    return []

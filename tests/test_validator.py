@@ -217,3 +217,27 @@ def test_deeply_nested_document_is_reported_not_crashed() -> None:
         nested = {"metadata": nested}
     found = validate(customer(metadata=nested), strict=True)
     assert [v.rule for v in found] == ["document.depth"]
+
+
+@pytest.mark.parametrize(("items", "total_count"), [(1, 0), (3, 1), (10, 9)])
+def test_total_count_below_len_data_is_one_violation(items: int, total_count: int) -> None:
+    listing = {"object": "list", "data": [{}] * items, "total_count": total_count, "url": "/x"}
+    [violation] = validate(listing, "child_list")
+    assert (violation.rule, violation.pointer) == ("child_list.total_count", "/total_count")
+    assert (violation.expected, violation.actual) == (items, total_count)
+
+
+@pytest.mark.parametrize("items", [0, 1, 5, 10])
+def test_total_count_equal_or_above_len_data_is_valid(items: int) -> None:
+    for total_count in (items, items + 40):
+        listing = {"object": "list", "data": [{}] * items, "total_count": total_count, "url": "/x"}
+        assert validate(listing, "child_list") == []
+
+
+def test_created_exactly_at_the_bound_passes_whatever_the_hour() -> None:
+    """The compiled bound is per hour; the exact bound is per second (see _semantics)."""
+    for now in (3600 * 480_000, 3600 * 480_000 + 1, 3600 * 480_000 + 3599):
+        assert validate(customer(created=now + 86_400), now=now) == []
+        assert [v.rule for v in validate(customer(created=now + 86_401), now=now)] == [
+            "customer.created"
+        ]
