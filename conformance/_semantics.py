@@ -6,7 +6,7 @@
   never later than the true bound (the start of the current hour plus the skew), and re-checks
   each failure against the exact bound: valid documents take the fast path, nothing is lost.
 - A child list's ``total_count`` is never below ``len(data)``: stated in child_list.json itself.
-- For the top-level list wrapper, ``total_count`` is a convention (SHOULD): checked here.
+- For the top-level list wrappers, ``total_count`` is a convention (SHOULD): checked here.
 """
 
 from __future__ import annotations
@@ -62,13 +62,13 @@ def created_violation(rule: str, pointer: str, created: int, bound: int) -> Viol
     )
 
 
-def list_count_violations(document: Any) -> list[Violation]:
-    """The top-level list's ``total_count`` below ``len(data)``: a SHOULD finding."""
+def list_count_violations(document: Any, schema: str) -> list[Violation]:
+    """A top-level list's ``total_count`` below ``len(data)``: a SHOULD finding."""
     if type(document) is not dict:
         return []
     count, data = document.get("total_count"), document.get("data")
     if type(count) is int and type(data) is list and count < len(data):
-        rule = "customer_list.total_count"
+        rule = f"{schema}.total_count"
         return [
             Violation(
                 rule,

@@ -28,6 +28,7 @@ from ._violation import Level, Violation, join_pointer
 __all__ = ["validate"]
 
 _MAX_SHOWN = 160  # a message quotes the offending value, cut to keep lines readable
+_LISTS = ("customer_list", "bank_account_list")  # top-level list wrappers
 
 
 @functools.cache
@@ -78,8 +79,8 @@ def validate(
                         found.append(violation)
     except ValueError as exc:  # jsonschema-rs gives up on pathological nesting
         return [_too_deep(str(exc))]
-    if strict and schema == "customer_list":
-        found.extend(list_count_violations(document))
+    if strict and schema in _LISTS:
+        found.extend(list_count_violations(document, schema))
     return _most_severe_per_place(found) if strict else found
 
 

@@ -32,6 +32,7 @@ BASE_URI = "https://schemas.lotuspay-contract.invalid/v1/"
 NAMES: tuple[str, ...] = (
     "customer",
     "customer_list",
+    "bank_account_list",
     "child_list",
     "bank_account",
     "mandate",
