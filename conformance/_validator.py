@@ -27,7 +27,7 @@ from ._violation import Level, Violation, join_pointer
 
 __all__ = ["validate"]
 
-_MAX_SHOWN = 160  # a message quotes the offending value, cut to keep lines readable
+_MAX_SHOWN = 80  # a message quotes the offending value, cut to keep lines readable
 _LISTS = ("customer_list", "bank_account_list")  # top-level list wrappers
 
 
@@ -163,7 +163,7 @@ def _from_error(error: jsonschema_rs.ValidationError, bound: int) -> list[Violat
         why = described.get("description") if isinstance(described, dict) else None
         message = f"{_quote(error.instance)} is not allowed here" + (f": {why}" if why else "")
         return [make(instance_path, _shorten(message), "absent", error.instance)]
-    message = _shorten(error.message)
+    message = _with_short_value(error.message, error.instance)
     expected = node.get(keyword) if isinstance(node, dict) else None
     return [make(instance_path, message, expected, error.instance)]
 
@@ -191,9 +191,20 @@ def _annotations(resource_uri: str, tokens: list[str]) -> tuple[Any, str, Level]
 
 def _quote(value: Any) -> str:
     try:
-        return _shorten(json.dumps(value, ensure_ascii=False))
+        return _shorten(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     except (RecursionError, ValueError):
         return f"<{type(value).__name__}>"
+
+
+def _with_short_value(message: str, value: Any) -> str:
+    """Cut the value jsonschema-rs quotes at the start of its message, keep the explanation."""
+    try:
+        shown = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    except (RecursionError, ValueError):
+        return message
+    if len(shown) > _MAX_SHOWN and message.startswith(shown):
+        return _quote(value) + message[len(shown) :]
+    return message
 
 
 def _unescape(token: str) -> str:

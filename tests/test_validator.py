@@ -37,9 +37,8 @@ def test_violation_fields_for_a_long_email() -> None:
     assert violation.schema_pointer == "customer.json#/properties/email/maxLength"
     assert violation.expected == 512
     assert violation.actual == email
-    assert violation.message.startswith('"aaaa')
-    assert violation.message.endswith("…")  # the 513-character value is cut in the message
-    assert len(violation.message) <= 160
+    # The 513-character value is cut in the message; the explanation stays whole.
+    assert violation.message == '"' + "a" * 78 + '…' + " is longer than 512 characters"
 
 
 def test_violation_fields_for_a_missing_property() -> None:
