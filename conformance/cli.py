@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 __all__ = ["build_parser", "main"]
 
-_COMMANDS = ("conformance._cli_validate",)
+_COMMANDS = ("conformance._cli_validate", "conformance.mock.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,228 @@
+"""Benchmark the mock: requests/second for GET one customer, GET a page of 100, POST create.
+
+Side by side in one run, each server in its own process on loopback with the same uvicorn
+settings (uvloop, httptools, no access log):
+
+- ``mock``: ``lotuspay-contract mock`` (SQLite in memory, 100 seeded customers);
+- ``stub``: a minimal Starlette app answering a fixed customer (the ceiling for Starlette);
+- ``prism``: Prism on ``schemas/openapi.yaml``, when ``--prism`` names its executable.
+
+The load comes from ``wrk`` when it is installed (a C load generator: the numbers measure the
+server), otherwise from an httpx client (then the client is the bottleneck on a small machine and
+only the ratios mean something). Bounded: a few seconds per case, loopback only.
+
+    python bench/mock.py [--seconds 3] [--connections 16] [--prism PATH/TO/prism]
+
+Not a test: it prints a table and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY = "sk_test_benchmark000000000000000"
+AUTH = "Basic " + __import__("base64").b64encode(f"{KEY}:".encode()).decode()
+CUSTOMER_BODY = {"name": "Asha Verma", "email": "asha@example.in", "metadata": {"plan": "gold"}}
+
+
+def serve_stub(port: int) -> None:
+    """Run the fixed-answer Starlette app (the comparison point) on uvicorn."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    import schemas
+
+    customer = schemas.load("customer")["examples"][0]
+    one = json.dumps(customer).encode()
+    page = json.dumps(
+        {"object": "list", "data": [customer] * 100, "total_count": 100, "url": "/v1/customers"}
+    ).encode()
+
+    async def get_one(request: Request) -> Response:
+        return Response(one, media_type="application/json")
+
+    async def customers(request: Request) -> Response:
+        if request.method == "POST":
+            await request.body()
+            return Response(one, media_type="application/json")
+        return Response(page, media_type="application/json")
+
+    app = Starlette(
+        routes=[
+            Route("/v1/customers", customers, methods=["GET", "POST"]),
+            Route("/v1/customers/{id}", get_one),
+        ]
+    )
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        lifespan="off",
+        access_log=False,
+        log_level="warning",
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def wait_for(url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1.0)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+@contextmanager
+def server(command: list[str], url: str) -> Iterator[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_for(url)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def servers(prism: str | None) -> Iterator[tuple[str, list[str], int]]:
+    port = free_port()
+    yield "stub", [sys.executable, __file__, "--serve-stub", str(port)], port
+    port = free_port()
+    mock = [sys.executable, "-m", "conformance.cli", "mock", "--port", str(port)]
+    yield "mock", [*mock, "--seed-customers", "100"], port
+    if prism:
+        port = free_port()
+        spec = str(ROOT / "schemas" / "openapi.yaml")
+        yield "prism", [prism, "mock", spec, "-p", str(port), "-h", "127.0.0.1"], port
+
+
+def run_wrk(url: str, method: str, seconds: float, connections: int) -> float:
+    script = (
+        f'wrk.method = "{method}"\n'
+        f'wrk.headers["Authorization"] = "{AUTH}"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        + (f"wrk.body = {json.dumps(json.dumps(CUSTOMER_BODY))}\n" if method == "POST" else "")
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", f.name, url],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 30,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(f.name)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        print(f"  warning: {errors.group(1)} non-2xx answers from {method} {url}", file=sys.stderr)
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    return float(match.group(1)) if match else 0.0
+
+
+def run_httpx(url: str, method: str, seconds: float, connections: int) -> float:
+    async def main() -> int:
+        done = 0
+        deadline = time.monotonic() + seconds
+        limits = httpx.Limits(max_connections=connections)
+        headers = {"Authorization": AUTH}
+        async with httpx.AsyncClient(limits=limits, headers=headers, timeout=10.0) as client:
+
+            async def worker() -> None:
+                nonlocal done
+                while time.monotonic() < deadline:
+                    if method == "POST":
+                        await client.post(url, json=CUSTOMER_BODY)
+                    else:
+                        await client.get(url)
+                    done += 1
+
+            await asyncio.gather(*(worker() for _ in range(connections)))
+        return done
+
+    return asyncio.run(main()) / seconds
+
+
+def first_customer(base: str) -> str:
+    page = httpx.get(f"{base}/v1/customers?limit=1", headers={"Authorization": AUTH}, timeout=10)
+    data = page.json().get("data") or [{"id": "CU0011AABBCC22"}]
+    return str(data[0]["id"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="duration of each case")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
+    parser.add_argument("--prism", help="Prism executable (npm install @stoplight/prism-cli)")
+    parser.add_argument("--serve-stub", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_stub:
+        serve_stub(args.serve_stub)
+        return 0
+    load = run_wrk if shutil.which("wrk") else run_httpx
+    print(f"load generator: {'wrk' if load is run_wrk else 'httpx (client-bound)'}; "
+          f"{args.connections} connections, {args.seconds:g} s per case, loopback")  # fmt: skip
+    results: dict[str, dict[str, float]] = {}
+    for name, command, port in servers(args.prism):
+        base = f"http://127.0.0.1:{port}"
+        with server(command, f"{base}/v1/customers"):
+            customer = first_customer(base)
+            cases = {
+                "GET one": (f"{base}/v1/customers/{customer}", "GET"),
+                "GET page of 100": (f"{base}/v1/customers?limit=100", "GET"),
+                "POST create": (f"{base}/v1/customers", "POST"),
+            }
+            results[name] = {
+                case: load(url, method, args.seconds, args.connections)
+                for case, (url, method) in cases.items()
+            }
+    print(f"{'case':<18}" + "".join(f"{n:>12}" for n in results) + "   mock/stub" +
+          ("   mock/prism" if "prism" in results else ""))  # fmt: skip
+    for case in results["stub"]:
+        row = f"{case:<18}" + "".join(f"{results[n][case]:>12.0f}" for n in results)
+        row += f"{results['mock'][case] / results['stub'][case]:>11.2f}x"
+        if "prism" in results and results["prism"][case]:
+            row += f"{results['mock'][case] / results['prism'][case]:>12.2f}x"
+        print(row)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,265 @@
+"""The correct mock: Starlette routes for customers and bank accounts over :class:`Store`.
+
+Each endpoint authenticates, checks that JSON is acceptable, then reads or writes the store.
+Every refusal is an :class:`ApiError` rendered by one exception handler, so all answers are
+JSON in the spec's error envelope, including Starlette's own 404 and 405.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ._errors import ApiError, error_document
+from ._requests import (
+    MAX_BODY_BYTES,
+    Account,
+    accepts_json,
+    authenticate,
+    parse_body,
+    parse_list_query,
+    validate_params,
+)
+from ._seed import bank_name, seed_customer_params
+from ._store import Store
+
+__all__ = ["build_app"]
+
+_MAX_IDEMPOTENCY_KEY = 255
+
+
+class _Api:
+    """The handlers, bound to one store and one set of accepted keys."""
+
+    def __init__(self, store: Store, api_keys: frozenset[str] | None, seed_customers: int) -> None:
+        self.store = store
+        self.api_keys = api_keys
+        self.seed_customers = seed_customers
+        self._known: set[str] = set()
+
+    def account(self, request: Request) -> Account:
+        account = authenticate(request.headers.get("authorization"), self.api_keys)
+        if not accepts_json(request.headers.get("accept")):
+            raise ApiError(406, "This API only answers application/json.")
+        if account.id not in self._known:
+            self._known.add(account.id)
+            if self.store.open_account(account.id):
+                for index in range(self.seed_customers):
+                    self.store.create_customer(
+                        account.id, account.livemode, seed_customer_params(index)
+                    )
+        return account
+
+    # -- customers ------------------------------------------------------------------------------
+
+    async def list_customers(self, request: Request) -> Response:
+        account = self.account(request)
+        query = parse_list_query(request.query_params.multi_items(), allow_email=True)
+        items, total = self.store.list_customers(
+            account.id, limit=query.limit, page=query.page, email=query.email
+        )
+        return _json(
+            200, {"object": "list", "data": items, "total_count": total, "url": "/v1/customers"}
+        )
+
+    async def create_customer(self, request: Request) -> Response:
+        account = self.account(request)
+
+        def create(params: dict[str, Any]) -> dict[str, Any]:
+            validate_params(params, "customer_create")
+            return self.store.create_customer(account.id, account.livemode, params)
+
+        return await self._post(request, account, "/v1/customers", create)
+
+    async def get_customer(self, request: Request) -> Response:
+        account = self.account(request)
+        return _json(200, self.store.get_customer(account.id, request.path_params["customer"]))
+
+    # -- bank accounts --------------------------------------------------------------------------
+
+    async def list_bank_accounts(self, request: Request) -> Response:
+        account = self.account(request)
+        customer = request.path_params["customer"]
+        query = parse_list_query(request.query_params.multi_items(), allow_email=False)
+        items, total = self.store.list_bank_accounts(
+            account.id, customer, limit=query.limit, page=query.page
+        )
+        url = f"/v1/customers/{customer}/bank_accounts"
+        return _json(200, {"object": "list", "data": items, "total_count": total, "url": url})
+
+    async def create_bank_account(self, request: Request) -> Response:
+        account = self.account(request)
+        customer = request.path_params["customer"]
+
+        def create(params: dict[str, Any]) -> dict[str, Any]:
+            self.store.get_customer(account.id, customer)  # 404 before 400, as for a GET
+            validate_params(params, "bank_account_create")
+            number: str = params["account_number"]
+            doc = {
+                "object": "bank_account",
+                "livemode": account.livemode,
+                "account_holder_name": params["account_holder_name"],
+                "account_ifsc": params["account_ifsc"],
+                "account_last4": number[-4:],  # the full number is never stored nor returned
+                "account_type": params["account_type"],
+                "bank_name": bank_name(params["account_ifsc"]),
+                "status": "enabled",
+            }
+            return self.store.create_bank_account(account.id, customer, doc)
+
+        path = f"/v1/customers/{customer}/bank_accounts"
+        return await self._post(request, account, path, create)
+
+    async def get_bank_account(self, request: Request) -> Response:
+        account = self.account(request)
+        found = self.store.get_bank_account(
+            account.id, request.path_params["customer"], request.path_params["bank_account"]
+        )
+        return _json(200, found)
+
+    # -- POST: body, validation, idempotency ----------------------------------------------------
+
+    async def _post(
+        self,
+        request: Request,
+        account: Account,
+        path: str,
+        create: Callable[[dict[str, Any]], dict[str, Any]],
+    ) -> Response:
+        raw = await _read_body(request)
+        key = request.headers.get("idempotency-key")
+        parsed: dict[str, Any] | ApiError
+        try:
+            parsed = parse_body(request.headers.get("content-type"), raw)
+        except ApiError as exc:
+            parsed = exc
+
+        def run() -> tuple[int, dict[str, Any]]:
+            # Refusals are answers too: the first answer for a key is saved whatever it is.
+            try:
+                if isinstance(parsed, ApiError):
+                    raise parsed
+                return 200, create(parsed)
+            except ApiError as exc:
+                return exc.status, exc.document
+
+        if key is None:
+            status, body = run()
+            return _json(status, body)
+        if not key or len(key) > _MAX_IDEMPOTENCY_KEY:
+            raise ApiError(400, "Idempotency-Key must be 1 to 255 characters long.")
+        if isinstance(parsed, ApiError):
+            fingerprint = "raw:" + hashlib.sha256(raw).hexdigest()
+        else:
+            canonical = json.dumps(parsed, sort_keys=True, ensure_ascii=False)
+            fingerprint = hashlib.sha256(f"{path}\n{canonical}".encode()).hexdigest()
+        status, body, replayed = self.store.replay_or_run(account.id, key, fingerprint, run)
+        response = _json(status, body)
+        if replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return response
+
+
+async def _read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class _Json(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    return _Json(body, status_code=status, headers=headers)
+
+
+async def _on_api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return _json(exc.status, exc.document, exc.headers)
+
+
+async def _on_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    messages = {
+        404: f"Unrecognized request URL ({request.method}: {request.url.path}).",
+        405: f"Method {request.method} is not allowed on {request.url.path}.",
+    }
+    message = messages.get(exc.status_code, str(exc.detail))
+    return _json(exc.status_code, error_document(exc.status_code, message), dict(exc.headers or {}))
+
+
+async def _on_crash(request: Request, exc: Exception) -> Response:
+    # Unreachable by design; if a bug slips through, it is still a JSON api_error.
+    return _json(500, error_document(500, "An unexpected error occurred on the mock server."))
+
+
+def _routes(api: _Api) -> list[Route]:
+    Handler = Callable[[Request], Awaitable[Response]]
+    table: list[tuple[str, dict[str, Handler]]] = [
+        ("/v1/customers", {"GET": api.list_customers, "POST": api.create_customer}),
+        ("/v1/customers/{customer}", {"GET": api.get_customer}),
+        (
+            "/v1/customers/{customer}/bank_accounts",
+            {"GET": api.list_bank_accounts, "POST": api.create_bank_account},
+        ),
+        ("/v1/customers/{customer}/bank_accounts/{bank_account}", {"GET": api.get_bank_account}),
+    ]
+    routes: list[Route] = []
+    for path, handlers in table:
+        endpoint = _dispatch(handlers)
+        # One route per path so a 405 lists every allowed method; the documented paths work
+        # with or without a trailing slash, never by redirect.
+        routes.append(Route(path, endpoint, methods=list(handlers)))
+        routes.append(Route(path + "/", endpoint, methods=list(handlers)))
+    return routes
+
+
+def _dispatch(
+    handlers: dict[str, Callable[[Request], Awaitable[Response]]],
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await handlers[method](request)
+
+    return endpoint
+
+
+def build_app(
+    *,
+    api_keys: Sequence[str] | None = None,
+    db_path: str | None = None,
+    seed_customers: int = 0,
+    clock: Callable[[], float] = time.time,
+) -> Starlette:
+    """Return the correct mock (no faults) over a fresh store."""
+    store = Store(db_path, clock=clock)
+    api = _Api(store, frozenset(api_keys) if api_keys is not None else None, seed_customers)
+    app = Starlette(
+        routes=_routes(api),
+        exception_handlers={
+            ApiError: _on_api_error,
+            HTTPException: _on_http_error,
+            Exception: _on_crash,
+        },
+    )
+    app.state.store = store
+    return app

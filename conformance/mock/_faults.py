@@ -1,0 +1,291 @@
+"""The fault catalogue: realistic server bugs, each breaking one rule of the spec.
+
+Each fault is data (a :class:`Fault`) whose request and/or response rewrite is applied by
+:class:`FaultLayer`; the correct app is never touched. ``rule`` quotes the clause of the spec
+(``lotuspay-customers.md``) the bug breaks, ``level`` that clause's level, so a default
+conformance run must fail on every MUST fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import MappingProxyType
+
+from ._layer import Fault
+from ._rewrites import (
+    FirstKeyPerMode,
+    account_number_echoed,
+    bank_account_customer_self,
+    crash_on_bad_json,
+    crash_on_non_ascii,
+    created_as_201,
+    created_as_string,
+    created_in_ms,
+    default_key,
+    drop_header,
+    drop_query,
+    each_param,
+    error_param_dropped,
+    error_type_dropped,
+    error_type_misspelled,
+    errors_as_text,
+    form_brackets_dropped,
+    json_refused,
+    key_scoped_by_body,
+    livemode_inverted,
+    metadata_null,
+    no_match_empty,
+    not_found_as_400,
+    object_capitalised,
+    oldest_first,
+    quietly,
+    replay_as_200,
+    retrieve_drops_metadata,
+    total_count_short,
+    unauthorized_as_403,
+    unknown_params_dropped,
+)
+
+__all__ = ["FAULTS", "resolve_faults"]
+
+
+def _catalogue() -> list[Fault]:
+    return [
+        # types and shapes
+        Fault(
+            name="created_milliseconds",
+            rule="customer.created: Unix epoch seconds [doc]",
+            description="created is written in milliseconds (JavaScript Date.now())",
+            response=created_in_ms,
+        ),
+        Fault(
+            name="created_string",
+            rule="customer.created: an integer [doc]",
+            description="created is serialised as a string",
+            response=created_as_string,
+        ),
+        Fault(
+            name="object_capitalised",
+            rule='customer.object: always "customer" [doc]',
+            description='customers carry object "Customer" (a class name leaked)',
+            response=object_capitalised,
+        ),
+        Fault(
+            name="metadata_null",
+            rule="customer.metadata: an object, {} when empty [doc]",
+            description="empty metadata is returned as null",
+            response=metadata_null,
+        ),
+        Fault(
+            name="account_number_leaked",
+            rule="bank_account: the full account number is never returned [conv]",
+            description="bank account answers echo the full account_number",
+            level="SHOULD",
+            response=account_number_echoed,
+        ),
+        # semantics
+        Fault(
+            name="livemode_inverted",
+            rule="livemode equals the mode of the key used [doc]",
+            description="livemode is the opposite of the key's mode",
+            response=livemode_inverted,
+        ),
+        Fault(
+            name="total_count_short",
+            rule="child list total_count is never below len(data) [doc]",
+            description="embedded lists report total_count one below the embedded items",
+            response=total_count_short,
+        ),
+        Fault(
+            name="bank_account_customer_self",
+            rule="bank_account.customer is the owning customer id [doc]",
+            description="bank accounts name themselves as their customer",
+            response=bank_account_customer_self,
+        ),
+        # round trips
+        Fault(
+            name="retrieve_drops_metadata",
+            rule="retrieve a customer returns the customer as created [doc]",
+            description="GET /v1/customers/{id} answers metadata {}",
+            response=retrieve_drops_metadata,
+        ),
+        Fault(
+            name="name_truncated",
+            rule="create a customer stores the name given [doc]",
+            description="names are cut to 32 characters (a VARCHAR(32) column)",
+            request=quietly(each_param("name", lambda v: v[:32])),
+        ),
+        # lists
+        Fault(
+            name="list_oldest_first",
+            rule="list all customers: newest first [doc]",
+            description="list pages are in creation order, oldest first",
+            response=oldest_first,
+        ),
+        Fault(
+            name="limit_ignored",
+            rule="list: limit 1..100 bounds the page [doc]",
+            description="limit is ignored: every page has up to 100 items",
+            request=quietly(drop_query("limit")),
+        ),
+        Fault(
+            name="page_ignored",
+            rule="list: page selects a page [doc]",
+            description="page is ignored: always the first page",
+            request=quietly(drop_query("page")),
+        ),
+        Fault(
+            name="email_filter_ignored",
+            rule="list all customers: email filters by exact address [doc]",
+            description="the email filter is ignored",
+            request=quietly(drop_query("email")),
+        ),
+        Fault(
+            name="email_no_match_empty",
+            rule="list all customers: an email matching no customer is an error [doc]",
+            description="an email matching no customer answers 200 with an empty list",
+            response=no_match_empty,
+        ),
+        # errors
+        Fault(
+            name="error_type_missing",
+            rule="errors: the error object has a type [doc]",
+            description="error objects carry no type",
+            response=error_type_dropped,
+        ),
+        Fault(
+            name="error_type_misspelled",
+            rule="errors: type is one of the documented types [doc]",
+            description='error type "invalid_request" instead of "invalid_request_error"',
+            response=error_type_misspelled,
+        ),
+        Fault(
+            name="error_param_missing",
+            rule="request rules: a 400 for a bad field names it in param [doc]",
+            description="400 errors do not say which parameter is at fault",
+            response=error_param_dropped,
+        ),
+        Fault(
+            name="not_found_as_400",
+            rule="errors: 404 when the resource does not exist [doc]",
+            description="unknown ids and paths answer 400",
+            response=not_found_as_400,
+        ),
+        Fault(
+            name="errors_plain_text",
+            rule="responses are always JSON, errors too [doc]",
+            description="errors are plain text messages",
+            response=errors_as_text,
+        ),
+        Fault(
+            name="create_status_201",
+            rule="create a customer returns the customer with 200 [doc]",
+            description="creates answer 201 Created",
+            response=created_as_201,
+        ),
+        # auth
+        Fault(
+            name="missing_key_accepted",
+            rule="auth: no valid API key gets 401 [doc]",
+            description="requests without a key run as a default test key",
+            request=quietly(default_key),
+        ),
+        Fault(
+            name="accounts_shared",
+            rule="auth: each key sees only its own objects (404 otherwise) [doc]",
+            description="every key acts as the first key seen in its mode: data leaks across keys",
+            request=quietly(FirstKeyPerMode()),
+        ),
+        Fault(
+            name="unauthorized_as_403",
+            rule="auth: no valid API key gets 401 [doc]",
+            description="bad or missing keys answer 403",
+            response=unauthorized_as_403,
+        ),
+        Fault(
+            name="accept_ignored",
+            rule="errors: 406 when a format other than JSON is requested [doc]",
+            description="Accept is ignored: JSON is served to clients that refuse it",
+            request=quietly(drop_header("accept")),
+        ),
+        # idempotency
+        Fault(
+            name="idempotency_ignored",
+            rule="idempotency: a replayed key creates nothing new [doc]",
+            description="Idempotency-Key is ignored: every retry creates a new object",
+            request=quietly(drop_header("idempotency-key")),
+        ),
+        Fault(
+            name="idempotency_key_per_body",
+            rule="idempotency: the first answer is replayed for a key [doc]",
+            description="keys are scoped by body: reused with another body, a key creates anew",
+            request=quietly(key_scoped_by_body),
+        ),
+        Fault(
+            name="idempotency_replay_200",
+            rule="idempotency: the first status and body are replayed [doc]",
+            description="a replayed error answer comes back with status 200",
+            response=replay_as_200,
+        ),
+        # encodings
+        Fault(
+            name="form_brackets_ignored",
+            rule="requests: form bodies with metadata[k]=v are accepted [doc]",
+            description="bracket keys of form bodies are dropped: metadata is lost",
+            request=quietly(form_brackets_dropped),
+        ),
+        Fault(
+            name="json_body_refused",
+            rule="requests: JSON bodies are accepted like form bodies [doc]",
+            description="JSON bodies are refused with 400",
+            request=json_refused,
+        ),
+        Fault(
+            name="unknown_params_ignored",
+            rule="requests: an unknown parameter gets 400 naming it [conv]",
+            description="unknown parameters are silently dropped",
+            level="SHOULD",
+            request=quietly(unknown_params_dropped),
+        ),
+        Fault(
+            name="long_email_truncated",
+            rule="requests: an email over 512 characters gets 400 [doc]",
+            description="long emails are cut to 512 characters instead of refused",
+            request=quietly(each_param("email", lambda v: v[:512])),
+        ),
+        Fault(
+            name="ifsc_lowercase_accepted",
+            rule="requests: a bank account field breaking its format gets 400 [doc]",
+            description="account_ifsc is upper-cased before validation: lower case is accepted",
+            request=quietly(each_param("account_ifsc", str.upper)),
+        ),
+        # robustness
+        Fault(
+            name="crash_on_malformed_json",
+            rule="requests: a body that is not valid JSON gets 400, never a 5xx [doc]",
+            description="malformed JSON bodies answer 500",
+            request=crash_on_bad_json,
+        ),
+        Fault(
+            name="crash_on_non_ascii",
+            rule="errors: client input never causes a 5xx [doc]",
+            description="bodies with non-ASCII text (Indic names) answer 500 (a latin-1 codec)",
+            request=crash_on_non_ascii,
+        ),
+    ]
+
+
+#: Every fault by name, in catalogue order.
+FAULTS: MappingProxyType[str, Fault] = MappingProxyType({f.name: f for f in _catalogue()})
+
+
+def resolve_faults(names: Iterable[str]) -> list[Fault]:
+    """Return fresh faults for ``names`` (stateful ones get new state); ValueError if unknown."""
+    names = list(names)
+    unknown = [n for n in names if n not in FAULTS]
+    if unknown:
+        raise ValueError(
+            f"unknown fault {', '.join(map(repr, unknown))}: expected any of {', '.join(FAULTS)}"
+        )
+    fresh = {f.name: f for f in _catalogue()}
+    return [fresh[n] for n in names]

@@ -1,0 +1,181 @@
+"""The seam where faults act: an ASGI layer around the correct app.
+
+The layer buffers one exchange, lets each fault rewrite the request before the app sees it (or
+answer in its place), then rewrite the response. The app itself never knows about faults, so the
+clean behaviour and each bug stay separate and a fault is a few lines of data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, MutableMapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from ._requests import MAX_BODY_BYTES
+
+__all__ = ["Exchange", "Fault", "FaultLayer", "Reply"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Any]
+Send = Callable[[Message], Any]
+ASGIApp = Callable[[Scope, Receive, Send], Any]
+
+
+@dataclass
+class Exchange:
+    """The request as the faults see it; rewrites are applied before the app runs."""
+
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def media_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    def params(self) -> dict[str, Any] | None:
+        """The JSON object body, or None when the body is not one."""
+        try:
+            document = json.loads(self.body or b"{}")
+        except ValueError:
+            return None
+        return document if isinstance(document, dict) else None
+
+
+@dataclass
+class Reply:
+    """The response as the faults see it; ``document`` is the parsed JSON body (or None)."""
+
+    status: int
+    headers: dict[str, str]
+    document: Any = None
+    raw: bytes = b""
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def body(self) -> bytes:
+        if self.document is None:
+            return self.raw
+        return json.dumps(self.document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A named, realistic server bug that breaks one rule of the spec.
+
+    ``request`` may rewrite the exchange or return a :class:`Reply` to answer in the app's place;
+    ``response`` rewrites the app's reply.
+    """
+
+    name: str
+    rule: str
+    description: str
+    level: str = "MUST"
+    request: Callable[[Exchange], Reply | None] | None = None
+    response: Callable[[Exchange, Reply], None] | None = None
+
+
+class FaultLayer:
+    """ASGI middleware applying ``faults`` in order around ``app``."""
+
+    def __init__(self, app: ASGIApp, faults: Sequence[Fault]) -> None:
+        self.app = app
+        self.faults = tuple(faults)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        exchange = Exchange(
+            method=scope["method"],
+            path=scope["path"],
+            query=parse_qsl(
+                scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
+            ),
+            headers={k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]},
+            body=await _read_all(receive),
+        )
+        for fault in self.faults:
+            if fault.request is not None:
+                early = fault.request(exchange)
+                if early is not None:
+                    await _send_reply(send, early)
+                    return
+        reply = await self._call_app(scope, exchange)
+        for fault in self.faults:
+            if fault.response is not None:
+                fault.response(exchange, reply)
+        await _send_reply(send, reply)
+
+    async def _call_app(self, scope: Scope, exchange: Exchange) -> Reply:
+        inner = dict(scope)
+        original = parse_qsl(
+            scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
+        )
+        if exchange.query != original:
+            inner["query_string"] = urlencode(exchange.query).encode("latin-1")
+        exchange.headers["content-length"] = str(len(exchange.body))
+        inner["headers"] = [
+            (k.encode("latin-1"), v.encode("latin-1")) for k, v in exchange.headers.items()
+        ]
+        sent = False
+
+        async def receive() -> Message:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": exchange.body, "more_body": False}
+
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(inner, receive, send)
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in start.get("headers", [])
+        }
+        raw = b"".join(chunks)
+        document = None
+        if headers.get("content-type", "").startswith("application/json") and raw:
+            document = json.loads(raw)
+        return Reply(start.get("status", 500), headers, document, raw)
+
+
+async def _read_all(receive: Receive) -> bytes:
+    # Keep one byte past the app's limit: enough for it to answer 413, not a memory hog.
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")[: MAX_BODY_BYTES + 1 - size]
+        size += len(chunk)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _send_reply(send: Send, reply: Reply) -> None:
+    body = reply.body()
+    headers = {**reply.headers, "content-length": str(len(body))}
+    headers.setdefault("content-type", "application/json")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": reply.status,
+            "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

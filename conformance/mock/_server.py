@@ -1,0 +1,132 @@
+"""Serving the mock over a real socket: uvicorn (uvloop + httptools) in a background thread."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator, Sequence
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+
+from ._app import build_app
+from ._faults import resolve_faults
+from ._layer import FaultLayer
+
+__all__ = ["bind_socket", "create_app", "running_mock", "uvicorn_config"]
+
+_START_TIMEOUT = 10.0
+
+
+def create_app(
+    *,
+    api_keys: Sequence[str] | None = None,
+    db_path: str | None = None,
+    faults: Sequence[str] = (),
+    seed_customers: int = 0,
+) -> Starlette:
+    """Return the mock as a Starlette app, to serve or to call in-process.
+
+    Args:
+        api_keys: the only keys accepted (others get 401); None accepts any well-formed key.
+        db_path: a SQLite file that keeps everything across restarts; None keeps it in memory.
+        faults: names from ``FAULTS`` of bugs to simulate; unknown names raise ValueError.
+        seed_customers: customers each account starts with.
+
+    >>> import httpx
+    >>> app = create_app(seed_customers=2)
+    >>> transport = httpx.ASGITransport(app=app)  # for httpx.AsyncClient(transport=...)
+    """
+    if seed_customers < 0:
+        raise ValueError(f"seed_customers must be at least 0, got {seed_customers!r}")
+    resolved = resolve_faults(list(faults))
+    app = build_app(api_keys=api_keys, db_path=db_path, seed_customers=seed_customers)
+    if resolved:
+        app.add_middleware(FaultLayer, faults=resolved)
+    return app
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Bind a listening TCP socket (port 0 picks a free one): the port is known before serving."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    return sock
+
+
+def uvicorn_config(app: Starlette, host: str, port: int) -> uvicorn.Config:
+    """The uvicorn settings the mock and the benchmark share: uvloop, httptools, no access log."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        lifespan="off",
+        access_log=False,
+        log_level="warning",
+    )
+
+
+def base_url(sock: socket.socket) -> str:
+    """The URL of the server root for a bound socket (the API is under ``/v1``)."""
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+@contextlib.contextmanager
+def running_mock(
+    *,
+    api_keys: Sequence[str] | None = None,
+    db_path: str | None = None,
+    faults: Sequence[str] = (),
+    seed_customers: int = 0,
+    host: str = "127.0.0.1",
+    port: int = 0,
+) -> Iterator[str]:
+    """Serve the mock on a real socket for the ``with`` block; yield its base URL.
+
+    >>> with running_mock(seed_customers=1) as url:  # doctest: +SKIP
+    ...     httpx.get(f"{url}/v1/customers", auth=("sk_test_x", ""), timeout=5).status_code
+    200
+    """
+    app = create_app(
+        api_keys=api_keys, db_path=db_path, faults=faults, seed_customers=seed_customers
+    )
+    sock = bind_socket(host, port)
+    server = uvicorn.Server(uvicorn_config(app, host, port))
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="lotuspay-mock", daemon=True
+    )
+    thread.start()
+    url = base_url(sock)
+    try:
+        _wait_until_serving(server, thread, url)
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=_START_TIMEOUT)
+        sock.close()
+        app.state.store.close()
+
+
+def _wait_until_serving(server: uvicorn.Server, thread: threading.Thread, url: str) -> None:
+    deadline = time.monotonic() + _START_TIMEOUT
+    while time.monotonic() < deadline:
+        if not thread.is_alive():
+            raise RuntimeError(f"the mock server at {url} stopped while starting")
+        if server.started:
+            try:
+                httpx.get(f"{url}/v1/customers", timeout=1.0)
+            except httpx.TransportError:
+                pass
+            else:
+                return
+        time.sleep(0.01)
+    server.should_exit = True
+    raise RuntimeError(f"the mock server at {url} did not answer within {_START_TIMEOUT} s")

@@ -1,0 +1,289 @@
+"""SQLite storage of the mock: customers, bank accounts and saved idempotent answers.
+
+One connection guarded by a re-entrant lock: the event loop calls the store synchronously (an
+in-memory query takes microseconds, far less than a thread hop), and the lock makes a whole
+idempotent create atomic even when several loops or threads share one app. Objects are stored as
+JSON documents without their child lists, which are assembled when an object is rendered.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import string
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ._errors import ApiError
+
+__all__ = ["EMBEDDED_ITEMS", "IDEMPOTENCY_SECONDS", "Store", "new_id"]
+
+#: Saved answers are replayed for 24 hours (spec: idempotency, "at least 24 hours").
+IDEMPOTENCY_SECONDS = 24 * 3600
+#: A child list embeds the 10 most recent items (spec: child lists).
+EMBEDDED_ITEMS = 10
+
+_ALPHABET = string.ascii_uppercase + string.digits
+_random = random.SystemRandom()
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS customers (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,
+    email TEXT, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS customers_account ON customers (account, seq);
+CREATE INDEX IF NOT EXISTS customers_email ON customers (account, email, seq);
+CREATE TABLE IF NOT EXISTS bank_accounts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,
+    customer TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS bank_accounts_customer ON bank_accounts (customer, seq);
+CREATE TABLE IF NOT EXISTS idempotency (
+    account TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, status INTEGER NOT NULL,
+    body TEXT NOT NULL, saved REAL NOT NULL, PRIMARY KEY (account, key));
+CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY);
+"""
+
+
+def new_id(prefix: str) -> str:
+    """Return ``prefix`` and 12 upper-case alphanumerics, the observed LotusPay id format."""
+    return prefix + "".join(_random.choices(_ALPHABET, k=12))
+
+
+def _child_list(url: str, items: list[dict[str, Any]], total: int) -> dict[str, Any]:
+    return {"object": "list", "data": items, "total_count": total, "url": url}
+
+
+class Store:
+    """Customers and bank accounts per account, in SQLite (``":memory:"`` or a WAL file)."""
+
+    def __init__(self, path: str | None = None, *, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(
+            path or ":memory:", check_same_thread=False, isolation_level=None
+        )
+        if path:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the database; a file keeps everything for the next start."""
+        with self._lock:
+            self._db.close()
+
+    # -- accounts -------------------------------------------------------------------------------
+
+    def open_account(self, account: str) -> bool:
+        """Record ``account``; return True the first time it is seen."""
+        with self._lock:
+            cursor = self._db.execute("INSERT OR IGNORE INTO accounts (id) VALUES (?)", (account,))
+            return cursor.rowcount == 1
+
+    # -- customers ------------------------------------------------------------------------------
+
+    def create_customer(
+        self, account: str, livemode: bool, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Store a new customer from validated create parameters; return it rendered."""
+        doc: dict[str, Any] = {
+            "id": "",
+            "object": "customer",
+            "created": int(self.clock()),
+            "livemode": livemode,
+            "metadata": dict(params.get("metadata") or {}),
+            "description": None,
+            **{f: params.get(f) for f in ("email", "identification", "mobile", "name", "phone")},
+        }
+        with self._lock:
+            doc["id"] = self._insert(
+                "CU",
+                "INSERT INTO customers (id, account, email, doc) VALUES (?, ?, ?, ?)",
+                lambda cid: (cid, account, doc["email"], json.dumps({**doc, "id": cid})),
+            )
+        return self._render_customer(doc, [], 0)
+
+    def _insert(self, prefix: str, sql: str, row: Callable[[str], tuple[Any, ...]]) -> str:
+        while True:  # an id collision (36**12 ids) is astronomically rare: draw again
+            object_id = new_id(prefix)
+            try:
+                self._db.execute(sql, row(object_id))
+            except sqlite3.IntegrityError:
+                continue
+            return object_id
+
+    def get_customer(self, account: str, customer_id: str) -> dict[str, Any]:
+        """Return a customer of ``account`` rendered, or raise a 404."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT doc FROM customers WHERE id = ? AND account = ?", (customer_id, account)
+            ).fetchone()
+            if row is None:
+                raise ApiError(404, f"No such customer: {customer_id}", param="id")
+            doc = json.loads(row[0])
+            items, totals = self._recent_bank_accounts([customer_id])
+        return self._render_customer(doc, items.get(customer_id, []), totals.get(customer_id, 0))
+
+    def list_customers(
+        self, account: str, *, limit: int, page: int, email: str | None
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Return one page of customers, newest first, and the total count."""
+        where, args = "account = ?", [account]
+        if email is not None:
+            where, args = "account = ? AND email = ?", [account, email]
+        with self._lock:
+            total = self._db.execute(
+                f"SELECT count(*) FROM customers WHERE {where}", args
+            ).fetchone()[0]
+            if email is not None and total == 0:
+                raise ApiError(404, f"No customer has the email {email!r}.", param="email")
+            offset = (page - 1) * limit
+            if offset >= total:
+                return [], total
+            docs = [
+                json.loads(r[0])
+                for r in self._db.execute(
+                    f"SELECT doc FROM customers WHERE {where} ORDER BY seq DESC LIMIT ? OFFSET ?",
+                    [*args, limit, offset],
+                )
+            ]
+            items, totals = self._recent_bank_accounts([d["id"] for d in docs])
+        return [
+            self._render_customer(d, items.get(d["id"], []), totals.get(d["id"], 0)) for d in docs
+        ], total
+
+    def _render_customer(
+        self, doc: dict[str, Any], bank_accounts: list[dict[str, Any]], total: int
+    ) -> dict[str, Any]:
+        base = f"/v1/customers/{doc['id']}"
+        return {
+            **doc,
+            "bank_accounts": _child_list(f"{base}/bank_accounts", bank_accounts, total),
+            "mandates": _child_list(f"{base}/mandates", [], 0),
+            "subscriptions": _child_list(f"{base}/subscriptions", [], 0),
+        }
+
+    # -- bank accounts --------------------------------------------------------------------------
+
+    def create_bank_account(
+        self, account: str, customer_id: str, doc: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Store a bank account (``doc`` without ``id``) for an existing customer; render it."""
+        with self._lock:
+            self._require_customer(account, customer_id)
+            doc = {**doc, "created": int(self.clock()), "customer": customer_id}
+            doc["id"] = self._insert(
+                "BA",
+                "INSERT INTO bank_accounts (id, account, customer, doc) VALUES (?, ?, ?, ?)",
+                lambda bid: (bid, account, customer_id, json.dumps({**doc, "id": bid})),
+            )
+        return _render_bank_account(doc)
+
+    def get_bank_account(
+        self, account: str, customer_id: str, bank_account_id: str
+    ) -> dict[str, Any]:
+        """Return a bank account of one customer of ``account``, or raise a 404."""
+        with self._lock:
+            self._require_customer(account, customer_id)
+            row = self._db.execute(
+                "SELECT doc FROM bank_accounts WHERE id = ? AND customer = ? AND account = ?",
+                (bank_account_id, customer_id, account),
+            ).fetchone()
+        if row is None:
+            raise ApiError(404, f"No such bank account: {bank_account_id}", param="bank_account")
+        return _render_bank_account(json.loads(row[0]))
+
+    def list_bank_accounts(
+        self, account: str, customer_id: str, *, limit: int, page: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Return one page of a customer's bank accounts, newest first, and the total count."""
+        with self._lock:
+            self._require_customer(account, customer_id)
+            total = self._db.execute(
+                "SELECT count(*) FROM bank_accounts WHERE customer = ?", (customer_id,)
+            ).fetchone()[0]
+            offset = (page - 1) * limit
+            if offset >= total:
+                return [], total
+            rows = self._db.execute(
+                "SELECT doc FROM bank_accounts WHERE customer = ? "
+                "ORDER BY seq DESC LIMIT ? OFFSET ?",
+                (customer_id, limit, offset),
+            ).fetchall()
+        return [_render_bank_account(json.loads(r[0])) for r in rows], total
+
+    def _require_customer(self, account: str, customer_id: str) -> None:
+        found = self._db.execute(
+            "SELECT 1 FROM customers WHERE id = ? AND account = ?", (customer_id, account)
+        ).fetchone()
+        if found is None:
+            raise ApiError(404, f"No such customer: {customer_id}", param="id")
+
+    def _recent_bank_accounts(
+        self, customer_ids: Iterable[str]
+    ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int]]:
+        """The embedded bank accounts (10 most recent) and counts of many customers at once."""
+        ids = list(customer_ids)
+        if not ids:
+            return {}, {}
+        marks = ",".join("?" * len(ids))
+        totals = dict(
+            self._db.execute(
+                f"SELECT customer, count(*) FROM bank_accounts WHERE customer IN ({marks}) "
+                "GROUP BY customer",
+                ids,
+            ).fetchall()
+        )
+        items: dict[str, list[dict[str, Any]]] = {}
+        if totals:
+            for customer, doc in self._db.execute(
+                f"SELECT customer, doc FROM bank_accounts WHERE customer IN ({marks}) "
+                "ORDER BY seq DESC",
+                ids,
+            ):
+                embedded = items.setdefault(customer, [])
+                if len(embedded) < EMBEDDED_ITEMS:
+                    embedded.append(_render_bank_account(json.loads(doc)))
+        return items, totals
+
+    # -- idempotency ----------------------------------------------------------------------------
+
+    def replay_or_run(
+        self,
+        account: str,
+        key: str,
+        fingerprint: str,
+        run: Callable[[], tuple[int, dict[str, Any]]],
+    ) -> tuple[int, dict[str, Any], bool]:
+        """Replay the saved answer for ``key`` or run the request once and save its answer.
+
+        Returns ``(status, body, replayed)``. Holding the lock across the run is what makes
+        concurrent duplicates create exactly one object (spec: idempotency).
+        """
+        with self._lock:
+            now = self.clock()
+            row = self._db.execute(
+                "SELECT fingerprint, status, body, saved FROM idempotency "
+                "WHERE account = ? AND key = ?",
+                (account, key),
+            ).fetchone()
+            if row is not None and row[3] > now - IDEMPOTENCY_SECONDS:
+                if row[0] != fingerprint:
+                    raise ApiError(
+                        400,
+                        "Keys for idempotent requests can only be used with the same parameters "
+                        "they were first used with. Use a new Idempotency-Key for a new request.",
+                    )
+                return row[1], json.loads(row[2]), True
+            status, body = run()
+            self._db.execute(
+                "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?, ?)",
+                (account, key, fingerprint, status, json.dumps(body), now),
+            )
+            return status, body, False
+
+
+def _render_bank_account(doc: dict[str, Any]) -> dict[str, Any]:
+    return {**doc, "mandates": _child_list(f"/v1/bank_accounts/{doc['id']}/mandates", [], 0)}

@@ -1,0 +1,42 @@
+"""Shared pieces of the mock tests: the session fixture, in-process clients, schema checks."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from mock_support import TEST_KEY, ClientFactory
+
+from conformance.mock import create_app
+from conformance.mock.fixtures import lotuspay_mock, lotuspay_mock_options
+
+__all__ = ["lotuspay_mock", "lotuspay_mock_options"]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def make_client() -> ClientFactory:
+    """Build an in-process client over a fresh mock; keyword arguments go to ``create_app``."""
+
+    def make(*, key: str | None = TEST_KEY, **options: Any) -> httpx.AsyncClient:
+        app = create_app(**options)
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://mock.test",
+            auth=(key, "") if key else None,
+            timeout=5.0,
+        )
+
+    return make
+
+
+@pytest.fixture
+async def client(make_client: ClientFactory) -> AsyncIterator[httpx.AsyncClient]:
+    async with make_client() as c:
+        yield c
