@@ -30,7 +30,7 @@ from ._requests import (
     validate_params,
 )
 from ._seed import bank_name, seed_customer_params
-from ._store import Store
+from ._store import Store, list_text
 
 __all__ = ["build_app"]
 
@@ -67,9 +67,7 @@ class _Api:
         items, total = self.store.list_customers(
             account.id, limit=query.limit, page=query.page, email=query.email
         )
-        return _json(
-            200, {"object": "list", "data": items, "total_count": total, "url": "/v1/customers"}
-        )
+        return _raw(list_text("/v1/customers", items, total))
 
     async def create_customer(self, request: Request) -> Response:
         account = self.account(request)
@@ -82,7 +80,7 @@ class _Api:
 
     async def get_customer(self, request: Request) -> Response:
         account = self.account(request)
-        return _json(200, self.store.get_customer(account.id, request.path_params["customer"]))
+        return _raw(self.store.get_customer(account.id, request.path_params["customer"]))
 
     # -- bank accounts --------------------------------------------------------------------------
 
@@ -93,15 +91,14 @@ class _Api:
         items, total = self.store.list_bank_accounts(
             account.id, customer, limit=query.limit, page=query.page
         )
-        url = f"/v1/customers/{customer}/bank_accounts"
-        return _json(200, {"object": "list", "data": items, "total_count": total, "url": url})
+        return _raw(list_text(f"/v1/customers/{customer}/bank_accounts", items, total))
 
     async def create_bank_account(self, request: Request) -> Response:
         account = self.account(request)
         customer = request.path_params["customer"]
 
         def create(params: dict[str, Any]) -> dict[str, Any]:
-            self.store.get_customer(account.id, customer)  # 404 before 400, as for a GET
+            self.store.require_customer(account.id, customer)  # 404 before 400, as for a GET
             validate_params(params, "bank_account_create")
             number: str = params["account_number"]
             doc = {
@@ -124,7 +121,7 @@ class _Api:
         found = self.store.get_bank_account(
             account.id, request.path_params["customer"], request.path_params["bank_account"]
         )
-        return _json(200, found)
+        return _raw(found)
 
     # -- POST: body, validation, idempotency ----------------------------------------------------
 
@@ -186,6 +183,11 @@ async def _read_body(request: Request) -> bytes:
 class _Json(JSONResponse):
     def render(self, content: Any) -> bytes:
         return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _raw(text: str) -> Response:
+    """A 200 answer from JSON text the store assembled."""
+    return Response(text.encode("utf-8"), media_type="application/json")
 
 
 def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
