@@ -2,9 +2,11 @@
 
     python bench/validate.py [--rounds 15]
 
-All three run in this one process, interleaved round by round; each round times a batch of calls
-and the script prints the median per call and the ratios. Target (issue 2): ours >= 0.8x raw
-jsonschema-rs, i.e. our rule mapping and semantic rules cost at most a quarter on top.
+All run in this one process, interleaved round by round; each round times a batch of calls and
+the script prints the median per call and the ratios. Target (issue 2): ours >= 0.8x raw
+jsonschema-rs on the shipped schema files. Ours checks more than that baseline (the two semantic
+rules are compiled in), so a fourth line runs the engine on the schemas exactly as ours compiles
+them: the gap to that line is the cost of the wrapper alone.
 """
 
 from __future__ import annotations
@@ -65,10 +67,16 @@ def main() -> None:
         schemas.load("customer_list"),
         registry=Registry().with_resources((u, Resource.from_contents(d)) for u, d in resources),
     )
+    # The same engine on the schemas as ours compiles them (the rules the files leave to prose
+    # compiled in): the difference from ours is then the wrapper alone.
+    from conformance._validator import _validator
+
+    same_rules = _validator("customer_list", False, int(time.time()) // 3600)
     contenders: dict[str, tuple[Callable[[], object], int]] = {
         "ours: validate(page, 'customer_list')": (lambda: validate(page, "customer_list"), 200),
         "raw jsonschema-rs: list(iter_errors(page))": (lambda: list(raw.iter_errors(page)), 200),
         "raw jsonschema-rs: is_valid(page)": (lambda: raw.is_valid(page), 200),
+        "raw jsonschema-rs, same rules as ours: is_valid": (lambda: same_rules.is_valid(page), 200),
         "pure jsonschema: list(iter_errors(page))": (lambda: list(pure.iter_errors(page)), 2),
     }
     timings: dict[str, list[float]] = {name: [] for name in contenders}

@@ -18,9 +18,11 @@ import schemas
 
 from ._semantics import (
     BOUND_GRANULARITY_SECONDS,
+    count_violation,
     created_bound,
     created_violation,
     list_count_violations,
+    with_count_chain,
     with_created_maximum,
 )
 from ._violation import Level, Violation, join_pointer
@@ -33,7 +35,11 @@ _LISTS = ("customer_list", "bank_account_list")  # top-level list wrappers
 
 @functools.cache
 def _resources() -> dict[str, dict[str, Any]]:
-    return dict(schemas.resources_for_registry())
+    """The schema files, with the rules they leave to prose compiled in (see _semantics)."""
+    found = dict(schemas.resources_for_registry())
+    child_list = schemas.uri("child_list")
+    found[child_list] = with_count_chain(found[child_list])
+    return found
 
 
 @functools.lru_cache(maxsize=64)
@@ -115,7 +121,7 @@ def _from_error(error: jsonschema_rs.ValidationError, bound: int) -> list[Violat
     location = error.absolute_keyword_location or ""
     resource_uri, _, fragment = location.partition("#")
     tokens = [_unescape(t) for t in fragment.split("/")[1:]] if fragment else []
-    node, rule, level = _annotations(resource_uri, tokens)
+    node, rule, level, semantic = _annotations(resource_uri, tokens)
     keyword = tokens[-1] if tokens else ""
     schema_pointer = location.removeprefix(schemas.BASE_URI)
     instance_path: list[str | int] = list(error.instance_path)
@@ -127,6 +133,10 @@ def _from_error(error: jsonschema_rs.ValidationError, bound: int) -> list[Violat
             rule, level, join_pointer(pointer_parts), schema_pointer, message, expected, actual
         )
 
+    if semantic and kind == "Minimum":  # the compiled total_count chain
+        count, items = error.instance, int(details.get("limit", 0))
+        if isinstance(count, int):
+            return [count_violation(rule, level, join_pointer(instance_path), count, items)]
     if kind == "Maximum" and rule.endswith(".created"):
         created = error.instance
         if isinstance(created, int) and created > bound:
@@ -168,11 +178,13 @@ def _from_error(error: jsonschema_rs.ValidationError, bound: int) -> list[Violat
     return [make(instance_path, message, expected, error.instance)]
 
 
-def _annotations(resource_uri: str, tokens: list[str]) -> tuple[Any, str, Level]:
-    """Walk to the failing keyword's schema; return it with the nearest rule and level."""
+def _annotations(resource_uri: str, tokens: list[str]) -> tuple[Any, str, Level, bool]:
+    """Walk to the failing keyword's schema; return it with the nearest rule and level, and
+    whether the keyword belongs to a rule compiled in from prose (``x-semantic``)."""
     node: Any = _resources().get(resource_uri, {})
     level = Level.SHOULD if "/strict/" in resource_uri else Level.MUST
     rule = "schema"
+    semantic = False
     parent: Any = node
     for token in [None, *tokens]:
         if token is not None:
@@ -186,7 +198,8 @@ def _annotations(resource_uri: str, tokens: list[str]) -> tuple[Any, str, Level]
         if isinstance(node, dict):
             rule = node.get("x-rule", rule)
             level = Level(node.get("x-level", level))
-    return parent, rule, level
+            semantic = semantic or bool(node.get("x-semantic"))
+    return parent, rule, level, semantic
 
 
 def _quote(value: Any) -> str:

@@ -53,7 +53,7 @@ def _with_strict_request_rules(name: str) -> dict[str, Any]:
     if overlay.get("unevaluatedProperties") is False:
         schema["additionalProperties"] = False
     for prop, extra in overlay.get("properties", {}).items():
-        schema["properties"][prop].setdefault("allOf", []).extend(extra.get("allOf", []))
+        schema["properties"][prop].setdefault("allOf", []).append(extra)
     return schema
 
 
