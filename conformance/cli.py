@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 __all__ = ["build_parser", "main"]
 
-_COMMANDS = ("conformance._cli_validate", "conformance.mock.cli")
+_COMMANDS = (
+    "conformance._cli_validate",
+    "conformance.mock.cli",
+    "conformance._cli_run",
+    "conformance._cli_report",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``... | head``): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     return status
 
 

@@ -1,6 +1,353 @@
-"""The pytest plugin (entry point ``pytest11: lotuspay``).
+"""The pytest plugin (entry point ``pytest11: lotuspay``): the conformance suite as test items.
 
-Inert until its options are given: it registers nothing heavy at import time.
+Inert unless ``--lotuspay-url`` is given: it then adds one test item per check of the chosen tier
+(scenario checks first, then the checks of every response, which judge all the traffic).
+
+    pytest --lotuspay-url https://api-test.lotuspay.com --lotuspay-tier smoke
+
+The fixtures ``lotuspay_client`` and ``lotuspay_mock`` are available to any test suite. Heavy
+modules (the runner, the mock, httpx) are imported only when used.
 """
 
 from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import warnings
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Final
+
+import pytest
+
+if TYPE_CHECKING:
+    from ._client import LotusPayClient
+    from ._runner import CheckResult
+    from .checks import Check, Session
+
+__all__ = [
+    "OPTION_ALLOW_LIVE",
+    "OPTION_KEY",
+    "OPTION_LIVE_KEY",
+    "OPTION_REPORT_HTML",
+    "OPTION_REPORT_JSON",
+    "OPTION_SEED",
+    "OPTION_STRICT",
+    "OPTION_TIER",
+    "OPTION_URL",
+    "LotusPayWarning",
+    "lotuspay_client",
+    "lotuspay_mock",
+    "lotuspay_mock_options",
+]
+
+OPTION_URL: Final = "--lotuspay-url"
+OPTION_KEY: Final = "--lotuspay-key"
+OPTION_LIVE_KEY: Final = "--lotuspay-live-key"
+OPTION_TIER: Final = "--lotuspay-tier"
+OPTION_STRICT: Final = "--lotuspay-strict"
+OPTION_ALLOW_LIVE: Final = "--lotuspay-allow-live"
+OPTION_REPORT_JSON: Final = "--lotuspay-report-json"
+OPTION_REPORT_HTML: Final = "--lotuspay-report-html"
+OPTION_SEED: Final = "--lotuspay-seed"
+ENV_KEY: Final = "LOTUSPAY_API_KEY"
+_TIERS: Final = ("smoke", "standard", "deep")
+_MARKER: Final = "lotuspay_check"
+
+
+class LotusPayWarning(UserWarning):
+    """A SHOULD (or MAY) finding: reported, failing only with --lotuspay-strict."""
+
+
+def _url(text: str) -> str:
+    if not text.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(
+            f"The LotusPay URL must start with http:// or https://, but {text!r} does not."
+        )
+    return text.rstrip("/")
+
+
+def _tier(text: str) -> str:
+    if text not in _TIERS:
+        raise argparse.ArgumentTypeError(
+            f"The tier must be one of {', '.join(_TIERS)}, but {text!r} was given."
+        )
+    return text
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(
+            f"The seed must be a whole number from 0 to 2**63 - 1, but {text!r} was given."
+        )
+    return value
+
+
+def _key(text: str) -> str:
+    if not text.startswith(("sk_test_", "sk_live_")):
+        raise argparse.ArgumentTypeError(
+            "A LotusPay secret key starts with sk_test_ or sk_live_; the key given does not."
+        )
+    return text
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("lotuspay", "LotusPay conformance suite")
+    group.addoption(
+        OPTION_URL,
+        type=_url,
+        metavar="URL",
+        help="run the conformance suite against this server root",
+    )
+    # No type= here: argparse would apply it to the environment default, and a stray variable
+    # must not break pytest runs that never use the plugin. _Suite checks the key instead.
+    group.addoption(
+        OPTION_KEY,
+        default=os.environ.get(ENV_KEY),
+        metavar="KEY",
+        help=f"secret key (default: ${ENV_KEY}); never printed",
+    )
+    group.addoption(
+        OPTION_LIVE_KEY,
+        type=_key,
+        metavar="KEY",
+        help="a live key too, to check that live and test modes are separate",
+    )
+    group.addoption(
+        OPTION_TIER,
+        type=_tier,
+        default="standard",
+        metavar="TIER",
+        help="smoke, standard (default) or deep",
+    )
+    group.addoption(OPTION_STRICT, action="store_true", help="SHOULD findings fail too")
+    group.addoption(
+        OPTION_ALLOW_LIVE,
+        action="store_true",
+        help="allow writes with an sk_live_ key (refused by default)",
+    )
+    group.addoption(OPTION_REPORT_JSON, metavar="PATH", help="write the JSON report here")
+    group.addoption(OPTION_REPORT_HTML, metavar="PATH", help="write the HTML report page here")
+    group.addoption(OPTION_SEED, type=_seed, metavar="N", help="seed for generated data")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{_MARKER}(check_id): the item runs the LotusPay conformance check check_id",
+    )
+    if config.getoption(OPTION_URL):
+        config.pluginmanager.register(_Suite(config), "lotuspay-suite")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    suite = config.pluginmanager.get_plugin("lotuspay-suite")
+    if not isinstance(suite, _Suite):
+        return None
+    from ._secrets import mask_key, redact
+
+    return [
+        redact(
+            f"lotuspay: target {suite.settings.base_url}, key {mask_key(suite.settings.api_key)}, "
+            f"tier {suite.settings.tier.name}, seed {suite.settings.seed}, "
+            f"run {suite.settings.run_id}{', strict' if suite.settings.strict else ''}"
+        )
+    ]
+
+
+class _Suite:
+    """Registered only with --lotuspay-url: collects the checks and runs them in one session."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        from ._runner import new_run_id
+        from .checks import TIERS, RunSettings
+
+        key = config.getoption(OPTION_KEY)
+        if not key:
+            raise pytest.UsageError(
+                f"{OPTION_URL} needs an API key: pass {OPTION_KEY} or set {ENV_KEY}."
+            )
+        try:
+            _key(key)
+        except argparse.ArgumentTypeError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        seed = config.getoption(OPTION_SEED)
+        self.settings = RunSettings(
+            base_url=config.getoption(OPTION_URL),
+            api_key=key,
+            tier=TIERS[config.getoption(OPTION_TIER)],
+            seed=seed if seed is not None else secrets.randbelow(2**32),
+            run_id=new_run_id(),
+            strict=config.getoption(OPTION_STRICT),
+            allow_live=config.getoption(OPTION_ALLOW_LIVE),
+            live_key=config.getoption(OPTION_LIVE_KEY),
+        )
+        self.report_path: str | None = config.getoption(OPTION_REPORT_JSON)
+        self.html_path: str | None = config.getoption(OPTION_REPORT_HTML)
+        self.checks: list[Check] = []
+        self.session: Session | None = None
+        self.unreachable: str | None = None
+        self.results: dict[str, CheckResult] = {}
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        from ._runner import select_checks
+
+        self.checks = select_checks(None, self.settings.tier.name)
+        # Response checks judge all traffic, so they run after every scenario check.
+        ordered = sorted(self.checks, key=lambda c: c.kind == "response")
+        suite = _SuiteCollector.from_parent(session, name="lotuspay", nodeid="lotuspay")
+        ours = [_CheckItem.from_parent(suite, name=c.id, check=c) for c in ordered]
+        items[:0] = ours
+        # Report the items like a collected file, so "N tests collected" counts them.
+        report = pytest.CollectReport(suite.nodeid, "passed", None, list(ours))
+        session.ihook.pytest_collectreport(report=report)
+
+    def result_of(self, check: Check) -> CheckResult:
+        from ._runner import (
+            CheckResult,
+            TargetUnreachable,
+            open_session,
+            response_result,
+            run_check,
+        )
+
+        if self.session is None and self.unreachable is None:
+            try:
+                self.session = open_session(self.settings, self.checks)
+            except TargetUnreachable as exc:
+                self.unreachable = str(exc)
+        if self.session is None:
+            return CheckResult(check, "error", reason=f"target unreachable: {self.unreachable}")
+        if check.kind == "response":
+            result = response_result(check, self.session)
+        else:
+            result = run_check(check, self.session)
+        self.results[check.id] = result
+        return result
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        from ._runner import CheckResult, RunResult, close_session
+
+        if self.session is not None:
+            close_session(self.session)
+        if (self.report_path or self.html_path) and self.checks:
+            from ._report import report_data, write_json_report
+
+            results = [
+                self.results.get(c.id) or CheckResult(c, "skipped", reason="not run")
+                for c in self.checks
+            ]
+            requests = self.session.exchanges if self.session else 0
+            run = RunResult(self.settings, results, 0.0, requests)
+            report = report_data(run)
+            if self.report_path:
+                write_json_report(report, self.report_path)
+            if self.html_path:
+                from ._report_html import write_html_report
+
+                write_html_report(report, self.html_path)
+
+
+class _SuiteCollector(pytest.Collector):
+    """The parent of the check items; it collects nothing by itself."""
+
+    def collect(self) -> list[pytest.Item | pytest.Collector]:
+        return []
+
+
+class _CheckItem(pytest.Item):
+    """One conformance check as a test item."""
+
+    def __init__(self, *, check: Check, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.check = check
+        self.add_marker(getattr(pytest.mark, _MARKER)(check.id))
+        self.user_properties += [("check_id", check.id), ("level", check.level.value)]
+        self._result: CheckResult | None = None
+
+    def runtest(self) -> None:
+        from ._failure import CheckFailure
+
+        suite = self.config.pluginmanager.get_plugin("lotuspay-suite")
+        assert isinstance(suite, _Suite)
+        result = self._result = suite.result_of(self.check)
+        if result.status == "skipped":
+            pytest.skip(result.reason or "skipped")
+        for finding in result.findings:
+            if finding.level.value != "MUST" and not result.failing:
+                warnings.warn(LotusPayWarning(str(finding)), stacklevel=1)
+        if result.failing:
+            if result.findings:
+                raise result.findings[0]
+            raise CheckFailure(
+                self.check.id,
+                self.check.title,
+                self.check.level,
+                result.reason or "the check could not run",
+            )
+
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> str | Any:
+        from ._failure import CheckFailure
+
+        if isinstance(excinfo.value, CheckFailure):
+            findings = self._result.findings if self._result else [excinfo.value]
+            return "\n\n".join(str(f) for f in findings[:5] or [excinfo.value])
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[str, int | None, str]:
+        return (f"lotuspay/{self.check.family}", None, f"{self.check.id}: {self.check.title}")
+
+
+@pytest.fixture(scope="session")
+def lotuspay_mock_options() -> dict[str, Any]:
+    """Keyword arguments for the session's mock server (override in a conftest)."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def lotuspay_mock(lotuspay_mock_options: dict[str, Any]) -> Iterator[str]:
+    """The embedded mock on a free loopback port for the session; yields its root URL.
+
+    The mock is imported here, not at module level: loading the plugin must not cost every
+    pytest run the mock's import (a measured 160 ms).
+
+    Example::
+
+        def test_create(lotuspay_mock):
+            r = httpx.post(f"{lotuspay_mock}/v1/customers", auth=("sk_test_x", ""), timeout=5)
+            assert r.status_code == 200
+    """
+    from .mock import running_mock
+
+    with running_mock(**lotuspay_mock_options) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def lotuspay_client(request: pytest.FixtureRequest) -> Iterator[LotusPayClient]:
+    """A bounded client for ``--lotuspay-url`` (else the embedded mock), keys masked.
+
+    Example::
+
+        def test_list(lotuspay_client):
+            assert lotuspay_client.request("GET", "/v1/customers").status == 200
+    """
+    from ._client import LotusPayClient
+
+    url = request.config.getoption(OPTION_URL)
+    key = request.config.getoption(OPTION_KEY)
+    if not url:
+        url = request.getfixturevalue("lotuspay_mock")
+        key = key if key and key.startswith("sk_test_") else "sk_test_" + secrets.token_hex(12)
+    client = LotusPayClient(url, key, allow_live=request.config.getoption(OPTION_ALLOW_LIVE))
+    with client:
+        yield client

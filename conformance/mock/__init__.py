@@ -15,7 +15,6 @@ from __future__ import annotations
 from ._errors import ApiError
 from ._faults import FAULTS
 from ._layer import Fault
-from ._requests import mask_key
 from ._server import create_app, running_mock
 
-__all__ = ["FAULTS", "ApiError", "Fault", "create_app", "mask_key", "running_mock"]
+__all__ = ["FAULTS", "ApiError", "Fault", "create_app", "running_mock"]

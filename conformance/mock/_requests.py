@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from .. import validate
+from .._secrets import mask_key
 from ._errors import ApiError, param_from_pointer
 
 __all__ = [
@@ -26,7 +27,6 @@ __all__ = [
     "ListQuery",
     "accepts_json",
     "authenticate",
-    "mask_key",
     "parse_body",
     "parse_list_query",
     "validate_params",
@@ -50,18 +50,6 @@ class Account:
     id: str
     livemode: bool
     masked_key: str
-
-
-def mask_key(key: str) -> str:
-    """Hide all but the prefix of an API key, for messages and logs.
-
-    >>> mask_key("sk_test_abcdefghijklmnopqrstuv")
-    'sk_test_****'
-    """
-    for prefix in ("sk_test_", "sk_live_"):
-        if key.startswith(prefix):
-            return prefix + "****"
-    return "****"
 
 
 def authenticate(authorization: str | None, allowed: frozenset[str] | None) -> Account:

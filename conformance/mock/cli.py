@@ -76,7 +76,7 @@ def run_mock(args: argparse.Namespace) -> int:
     """Serve the mock in the foreground until interrupted; return the exit status."""
     import uvicorn
 
-    from ._requests import mask_key
+    from .._secrets import mask_key
     from ._server import base_url, bind_socket, create_app, uvicorn_config
 
     try:

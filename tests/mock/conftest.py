@@ -1,4 +1,5 @@
-"""Shared pieces of the mock tests: the session fixture, in-process clients, schema checks."""
+"""Shared pieces of the mock tests: in-process clients. The ``lotuspay_mock`` fixture comes
+from our pytest plugin (entry point ``pytest11: lotuspay``), as it does for other repos."""
 
 from __future__ import annotations
 
@@ -10,9 +11,6 @@ import pytest
 from mock_support import TEST_KEY, ClientFactory
 
 from conformance.mock import create_app
-from conformance.mock.fixtures import lotuspay_mock, lotuspay_mock_options
-
-__all__ = ["lotuspay_mock", "lotuspay_mock_options"]
 
 
 @pytest.fixture

@@ -1,0 +1,34 @@
+"""Helpers for the conformance engine tests: run the suite with the test key and a fixed seed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from conformance._runner import RunResult, new_run_id, run_suite, select_checks
+from conformance.checks import TIERS, RunSettings
+
+#: A distinctive key: tests scan every artifact for it.
+SECRET_KEY = "sk_test_Zq8SeCrEtKeyDoNotLeak42"
+
+
+def settings_for(
+    url: str, *, strict: bool = False, tier: str = "smoke", **extra: object
+) -> RunSettings:
+    """Return run settings for ``url`` with the test key and a fixed seed."""
+    return RunSettings(
+        base_url=url,
+        api_key=SECRET_KEY,
+        tier=TIERS[tier],
+        seed=20240601,
+        run_id=new_run_id(),
+        strict=strict,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def run_against(
+    url: str, checks: Sequence[str] | None = None, *, strict: bool = False, **extra: object
+) -> RunResult:
+    """Run ``checks`` (default: the smoke tier) against ``url``."""
+    chosen = select_checks(checks, "smoke") if checks else None
+    return run_suite(settings_for(url, strict=strict, **extra), checks=chosen)

@@ -1,0 +1,126 @@
+"""Against the clean mock the suite finds nothing, default and strict; the CLI agrees."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from suite_helpers import run_against
+
+from conformance.cli import main
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
+def test_smoke_tier_has_zero_findings(clean_mock: str, strict: bool) -> None:
+    result = run_against(clean_mock, strict=strict)
+    findings = [str(f) for r in result.results for f in r.findings]
+    assert findings == []
+    assert result.exit_code == 0
+    statuses = {r.check.id: r.status for r in result.results}
+    assert statuses.pop("CUS-AUTH-004") == "skipped"  # needs a live key
+    assert set(statuses.values()) == {"passed"}
+
+
+def test_live_key_runs_the_separation_check(clean_mock: str) -> None:
+    result = run_against(
+        clean_mock, ["CUS-AUTH-004", "CUS-SEM-001"], live_key="sk_live_SeParAtIoN0123456789"
+    )
+    assert [(r.check.id, r.status) for r in result.results] == [
+        ("CUS-SEM-001", "passed"),
+        ("CUS-AUTH-004", "passed"),
+    ]
+
+
+def test_live_key_refuses_writes_up_front(clean_mock: str) -> None:
+    from suite_helpers import settings_for
+
+    from conformance._runner import run_suite, select_checks
+
+    settings = settings_for(clean_mock)
+    live = type(settings)(**{**settings.__dict__, "api_key": "sk_live_NoWrItEs0123456789"})
+    result = run_suite(live, checks=select_checks(["CUS-RT-001", "CUS-ERR-001"], "smoke"))
+    assert result.notices
+    assert "--allow-live" in result.notices[0]
+    statuses = {r.check.id: (r.status, r.reason) for r in result.results}
+    assert statuses["CUS-RT-001"] == ("skipped", "writes refused with a live key")
+    assert statuses["CUS-ERR-001"][0] == "passed"
+
+
+def test_cli_run_embedded_mock_writes_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report, junit = tmp_path / "r.json", tmp_path / "j.xml"
+    code = main(
+        [
+            "run",
+            "--tier",
+            "smoke",
+            "--seed",
+            "7",
+            "--checks",
+            "lists,transport",
+            "--report-json",
+            str(report),
+            "--junitxml",
+            str(junit),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "(embedded mock)" in out
+    assert "passed" in out.splitlines()[-1]
+    data = json.loads(report.read_text())
+    assert data["seed"] == 7
+    assert data["tier"] == "smoke"
+    assert data["verdict"] == "pass"
+    assert data["summary"]["failed"] == 0
+    assert {c["id"] for c in data["checks"]} >= {"CUS-LIST-003", "CUS-HTTP-001"}
+    xml = junit.read_text()
+    assert '<property name="check_id" value="CUS-LIST-003" />' in xml
+    assert '<property name="level" value="MUST" />' in xml
+
+
+def test_cli_fails_with_a_mock_fault(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["run", "--checks", "CUS-LIST-001", "--mock-fault", "list_oldest_first"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "FAIL   CUS-LIST-001" in out
+    assert "Reproduce with:" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--checks", "CUS-NOPE-001"], "unknown check CUS-NOPE-001"),
+        (["--seed", "x"], "the seed must be an integer"),
+        (["--base-url", "ftp://x"], "must start with http://"),
+        (["--mock-fault", "no_such_fault"], "unknown mock fault no_such_fault"),
+    ],
+)
+def test_cli_usage_errors_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        code = main(["run", *argv])
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_unreachable_target_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conformance.mock._server import bind_socket
+
+    sock = bind_socket("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens on that port now
+    monkeypatch.setenv("LOTUSPAY_API_KEY", "sk_test_unreachable0123456789")
+    code = main(["run", "--base-url", f"http://127.0.0.1:{port}", "--tier", "smoke"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "target unreachable" in err
+    assert "Traceback" not in err
