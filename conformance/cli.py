@@ -19,6 +19,7 @@ _COMMANDS = (
     "conformance.mock.cli",
     "conformance._cli_run",
     "conformance._cli_report",
+    "conformance._cli_generate",
 )
 
 

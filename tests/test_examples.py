@@ -1,0 +1,71 @@
+"""The examples/ folder stays true: its commands parse with today's CLI, its test file passes."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conformance.cli import build_parser
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _workflow_commands() -> list[str]:
+    workflow: dict[str, Any] = yaml.safe_load(
+        (EXAMPLES / "lotuspay-conformance.yml").read_text(encoding="utf-8")
+    )
+    return [
+        step["run"]
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        if "lotuspay-contract " in step.get("run", "")
+    ]
+
+
+def test_workflow_runs_the_suite_against_mock_and_server() -> None:
+    commands = _workflow_commands()
+    assert len(commands) == 2
+    assert any("--base-url" not in c for c in commands), "one job runs against the embedded mock"
+    assert any('--base-url "$LOTUSPAY_BASE_URL"' in c for c in commands)
+    for command in commands:
+        assert "--junitxml" in command
+        assert "--report-html" in command
+
+
+@pytest.mark.parametrize("command", _workflow_commands())
+def test_workflow_commands_parse_with_the_real_cli(command: str) -> None:
+    argv = shlex.split(
+        command.replace('"$LOTUSPAY_BASE_URL"', "https://example.test").replace(
+            '"$GITHUB_RUN_NUMBER"', "7"
+        )
+    )
+    assert argv[0] == "lotuspay-contract"
+    args = build_parser().parse_args(argv[1:])
+    assert args.command == "run"
+
+
+def test_workflow_never_puts_the_key_on_a_command_line() -> None:
+    for command in _workflow_commands():
+        assert "--api-key" not in command, (
+            "the key comes from the LOTUSPAY_API_KEY environment variable"
+        )
+
+
+def test_the_other_repo_test_file_passes() -> None:
+    """Run examples/test_other_repo.py as its own pytest session, as another repo would."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", str(EXAMPLES / "test_other_repo.py"), "-q", "-p", "no:cacheprovider"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=EXAMPLES,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "3 passed" in result.stdout
