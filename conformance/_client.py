@@ -1,9 +1,10 @@
 """The HTTP client the suite talks to a target with: bounded, masked, and recorded.
 
-Every call has connect and read timeouts and an overall deadline; a response body is streamed
-and reading stops past a size cap; 429 and 503 are retried a bounded number of times (honouring
-``Retry-After``, capped). TLS verification stays on. Redirects are not followed: the API never
-redirects, so a 3xx is reported as an undocumented status rather than chased round a loop.
+Every call has connect and read timeouts and a deadline on the whole answer, headers included;
+a body is streamed and reading stops past a size cap; 429 and 503 are retried a bounded number
+of times (honouring ``Retry-After``, capped). TLS verification stays on. Redirects are not
+followed: the API never redirects, so a 3xx is reported as an undocumented status rather than
+chased round a loop.
 
 API keys never leave this module in clear: :func:`mask_key` and :func:`redact` are applied to
 every curl line and every text the suite prints or writes.
@@ -11,6 +12,7 @@ every curl line and every text the suite prints or writes.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email.utils
 import json
@@ -187,7 +189,7 @@ class LotusPayClient:
         deadline: float = DEFAULT_DEADLINE_SECONDS,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         max_retries: int = MAX_RETRIES,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
         on_exchange: Callable[[Exchange], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -198,14 +200,18 @@ class LotusPayClient:
         self.max_retries = max_retries
         self.on_exchange = on_exchange
         self.secrets: set[str] = {api_key} if api_key else set()
+        # A private event loop: asyncio.wait_for gives a deadline on the whole answer (see _send).
+        self._loop = asyncio.new_event_loop()
         # verify=True is httpx's default; stated so a reader sees TLS checks stay on.
-        self._http = httpx.Client(
+        self._http = httpx.AsyncClient(
             timeout=timeout, verify=True, follow_redirects=False, transport=transport
         )
 
     def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
+        """Close the connection pool and the event loop."""
+        if not self._loop.is_closed():
+            self._loop.run_until_complete(self._http.aclose())
+            self._loop.close()
 
     def __enter__(self) -> LotusPayClient:
         return self
@@ -284,9 +290,32 @@ class LotusPayClient:
         auth: tuple[str, str] | None,
         started: float,
     ) -> None:
+        """Send one attempt; the deadline bounds the whole answer, headers included.
+
+        httpx's timeouts bound each read, so a server that drips its headers one byte at a time
+        would hold a call forever. The attempt runs on the client's own event loop under
+        ``asyncio.wait_for``: past the deadline it is cancelled, which drops its connection.
+        """
+
         def fail(kind: str, message: str) -> TargetError:
             return TargetError(kind, redact(message, self.secrets), exchange.curl)
 
+        remaining = max(self.deadline - (time.monotonic() - started), 0.0)
+        receive = self._receive(exchange, headers, auth, started, fail)
+        try:
+            result = self._loop.run_until_complete(asyncio.wait_for(receive, remaining))
+        except asyncio.TimeoutError:
+            raise fail("timeout", f"response not complete within {self.deadline:.0f} s") from None
+        exchange.status, exchange.headers, exchange.content = result
+
+    async def _receive(
+        self,
+        exchange: Exchange,
+        headers: Mapping[str, str],
+        auth: tuple[str, str] | None,
+        started: float,
+        fail: Callable[[str, str], TargetError],
+    ) -> tuple[int, httpx.Headers, bytes]:
         request = self._http.build_request(
             exchange.method,
             exchange.url,
@@ -295,34 +324,30 @@ class LotusPayClient:
             content=exchange.request_body,
         )
         try:
-            response = self._http.send(
+            response = await self._http.send(
                 request, stream=True, auth=httpx.BasicAuth(*auth) if auth else None
             )
             try:
                 chunks: list[bytes] = []
                 size = 0
                 # The cap applies to decoded bytes: what the suite would hold in memory.
-                for chunk in response.iter_bytes():
+                async for chunk in response.aiter_bytes():
                     size += len(chunk)
                     if size > self.max_body_bytes:
                         raise fail(
                             "too_large",
                             f"response body exceeds the {self.max_body_bytes}-byte cap",
                         )
-                    if time.monotonic() - started > self.deadline:
-                        raise fail("timeout", f"response not complete within {self.deadline:.0f} s")
                     chunks.append(chunk)
             finally:
-                response.close()
+                await response.aclose()
         except httpx.TimeoutException as exc:
             raise fail("timeout", f"timed out: {type(exc).__name__}") from exc
         except httpx.ConnectError as exc:
             raise fail("connect", f"cannot connect to {self.base_url}: {exc}") from exc
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise fail("protocol", f"broken response: {type(exc).__name__}: {exc}") from exc
-        exchange.status = response.status_code
-        exchange.headers = response.headers
-        exchange.content = b"".join(chunks)
+        return response.status_code, response.headers, b"".join(chunks)
 
 
 def _retry_wait(retry_after: str | None, attempt: int) -> float:

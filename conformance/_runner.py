@@ -125,7 +125,7 @@ def open_session(
     settings: RunSettings,
     checks: Sequence[Check],
     *,
-    transport: httpx.BaseTransport | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> Session:
     """Return a session for ``checks``: clients for the key (and live key), fixtures, findings.
 
@@ -170,7 +170,7 @@ def run_suite(
     settings: RunSettings,
     *,
     checks: Sequence[Check] | None = None,
-    transport: httpx.BaseTransport | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
     on_result: Callable[[CheckResult], None] | None = None,
 ) -> RunResult:
     """Run ``checks`` (default: the tier's) against ``settings.base_url``; return the verdicts.

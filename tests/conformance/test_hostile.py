@@ -52,6 +52,15 @@ async def drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> No
             await asyncio.sleep(0.2)
 
 
+async def drip_headers(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    # Every byte arrives within the read timeout, so only a deadline on the whole answer ends it.
+    await _read_request(reader)
+    for byte in b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n" + b"x-pad: " + b"a" * 10000:
+        writer.write(bytes([byte]))
+        await writer.drain()
+        await asyncio.sleep(0.2)
+
+
 async def not_json(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     body = b"<html><body>Service Unavailable</body></html>"
     while True:
@@ -142,13 +151,14 @@ def hostile(request: pytest.FixtureRequest) -> Iterator[str]:
     [
         (hang, "CUS-HTTP-004", "timeout"),
         (drip, "CUS-HTTP-004", "timeout"),
+        (drip_headers, "CUS-HTTP-004", "timeout"),
         (huge, "CUS-HTTP-004", "too_large"),
         (reset, "CUS-HTTP-004", "protocol"),
         (not_json, "CUS-HTTP-001", None),
         (redirect_loop, "CUS-HTTP-002", None),
     ],
     indirect=["hostile"],
-    ids=["hang", "drip", "50MB", "reset", "not-json", "redirect-loop"],
+    ids=["hang", "drip", "drip-headers", "50MB", "reset", "not-json", "redirect-loop"],
 )
 def test_hostile_server_gets_clear_failures_in_bounded_time(
     hostile: str, failing: str, kind: str | None
