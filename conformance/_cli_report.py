@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import Any
+
+from ._json_input import UnreadableInput, read_json
 
 __all__ = ["register"]
 
@@ -27,37 +27,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
-class _BadInput(Exception):
-    """The input cannot become a report page; the message is the one-line reason."""
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _load(name: str) -> Any:
-    try:
-        if name == "-":
-            text = sys.stdin.buffer.read().decode("utf-8")
-        else:
-            with open(name, encoding="utf-8") as f:
-                text = f.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _BadInput(f"cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:
-        raise _BadInput(f"not JSON: {exc}") from exc
-
-
 def run(args: argparse.Namespace) -> int:
     """Read the JSON report, write the HTML page; return the exit status."""
     from ._report_html import NotAReport, render_html
     from ._secrets import redact
 
     try:
-        page = render_html(_load(args.run_json))
-    except (_BadInput, NotAReport) as exc:
+        page = render_html(read_json(args.run_json))
+    except (UnreadableInput, NotAReport) as exc:
         print(f"lotuspay-contract report: {args.run_json}: {redact(str(exc))}", file=sys.stderr)
         return 2
     try:

@@ -10,6 +10,7 @@ from typing import Any
 import schemas
 
 from ._har import HarError, validate_har
+from ._json_input import UnreadableInput, read_json
 from ._validator import validate
 from ._violation import Violation
 
@@ -42,29 +43,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run, parser=parser)
 
 
-class _Unreadable(Exception):
-    """A file that cannot be read or is not JSON."""
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _read(name: str) -> Any:
-    try:
-        if name == "-":
-            text = sys.stdin.buffer.read().decode("utf-8")
-        else:
-            with open(name, encoding="utf-8") as f:
-                text = f.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _Unreadable(f"cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:
-        raise _Unreadable(f"not JSON: {exc}") from exc
-
-
 def run(args: argparse.Namespace) -> int:
     """Validate every file (or the HAR file); print violations; return the exit status."""
     if args.har:
@@ -81,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
     for name in args.files:
         label = "<stdin>" if name == "-" else name
         try:
-            document = _read(name)
-        except _Unreadable as exc:
+            document = read_json(name)
+        except UnreadableInput as exc:
             unreadable += 1
             print(f"lotuspay-contract validate: {label}: {exc}", file=sys.stderr)
             results.append({"file": label, "error": str(exc)})
@@ -114,8 +92,8 @@ def run_har(args: argparse.Namespace) -> int:
     """Validate a HAR recording entry by entry, with the same output and exit codes."""
     label = "<stdin>" if args.har == "-" else args.har
     try:
-        results = validate_har(_read(args.har), strict=args.strict)
-    except (_Unreadable, HarError) as exc:
+        results = validate_har(read_json(args.har), strict=args.strict)
+    except (UnreadableInput, HarError) as exc:
         print(f"lotuspay-contract validate: {label}: {exc}", file=sys.stderr)
         return 2
     skipped = [r for r in results if r.operation is None]

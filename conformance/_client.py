@@ -24,6 +24,7 @@ from typing import Any, Final, Literal
 
 import httpx
 
+from ._json_input import loads_strict
 from ._secrets import mask_key, redact
 
 __all__ = [
@@ -106,7 +107,7 @@ class Exchange:
 
     def json(self) -> Any:
         """Return the parsed body; raise ValueError when it is not JSON."""
-        return _parse_json(self.content)
+        return loads_strict(self.content)
 
     def json_or_none(self) -> Any:
         """Return the parsed body, or None when it is not JSON."""
@@ -124,17 +125,6 @@ class Exchange:
         """Return the start of the body as text, for messages."""
         text = self.content[:limit].decode("utf-8", errors="replace")
         return text + ("…" if len(self.content) > limit else "")
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _parse_json(content: bytes) -> Any:
-    try:
-        return json.loads(content.decode("utf-8"), parse_constant=_reject_constant)
-    except (UnicodeDecodeError, RecursionError) as exc:
-        raise ValueError(str(exc)) from exc
 
 
 def _shell_quote(text: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 
 import schemas
 
+from ._json_input import loads_strict
 from ._secrets import redact
 from ._validator import validate
 from ._violation import Level, Violation
@@ -131,10 +131,6 @@ def _body_text(content: dict[str, Any]) -> str | None:
     return text
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _parse_form(text: str) -> dict[str, Any]:
     """Parse ``a=1&metadata[k]=v`` into ``{"a": "1", "metadata": {"k": "v"}}``."""
     parsed: dict[str, Any] = {}
@@ -157,7 +153,7 @@ def _request_body(entry: dict[str, Any]) -> Any:
     text = post.get("text")
     if "json" in mime and isinstance(text, str):
         try:
-            return json.loads(text, parse_constant=_reject_constant)
+            return loads_strict(text)
         except (ValueError, RecursionError):
             return None  # the server should have said 400; its status is checked instead
     if "x-www-form-urlencoded" in mime:
@@ -204,7 +200,7 @@ def _check_entry(entry: dict[str, Any], op: _Operation, result: EntryResult, str
     text = _body_text(content)
     if text is not None:
         try:
-            body = json.loads(text, parse_constant=_reject_constant)
+            body = loads_strict(text)
         except (ValueError, RecursionError) as exc:
             result.findings.append(
                 (

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from .. import validate
+from .._json_input import loads_strict
 from .._secrets import mask_key
 from ._errors import ApiError, param_from_pointer
 
@@ -118,14 +118,10 @@ def parse_body(content_type: str | None, raw: bytes) -> dict[str, Any]:
     )
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _parse_json(raw: bytes) -> dict[str, Any]:
     try:
-        document = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        document = loads_strict(raw)
+    except ValueError as exc:
         raise ApiError(400, f"The request body is not valid JSON: {exc}") from exc
     if not isinstance(document, dict):
         raise ApiError(400, "The request body must be a JSON object.")
