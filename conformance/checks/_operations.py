@@ -26,14 +26,14 @@ _ROUTES: Final = (
     ),
 )
 
-#: The schema a successful answer of each operation must match, and the item schema of lists.
+#: The schema a successful answer of each operation must match.
 _SCHEMAS: Final = {
-    "list_customers": ("customer_list", None),
-    "create_customer": ("customer", None),
-    "retrieve_customer": ("customer", None),
-    "list_bank_accounts": ("child_list", "bank_account"),
-    "create_bank_account": ("bank_account", None),
-    "retrieve_bank_account": ("bank_account", None),
+    "list_customers": "customer_list",
+    "create_customer": "customer",
+    "retrieve_customer": "customer",
+    "list_bank_accounts": "bank_account_list",
+    "create_bank_account": "bank_account",
+    "retrieve_bank_account": "bank_account",
 }
 
 
@@ -45,6 +45,6 @@ def operation_of(exchange: Exchange) -> str | None:
     return None
 
 
-def response_schema(operation: str | None) -> tuple[str, str | None] | None:
-    """Return ``(schema, item_schema)`` of a successful answer of ``operation``."""
+def response_schema(operation: str | None) -> str | None:
+    """Return the schema of a successful answer of ``operation``."""
     return None if operation is None else _SCHEMAS.get(operation)

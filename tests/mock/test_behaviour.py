@@ -290,9 +290,12 @@ async def test_child_list_embeds_ten_most_recent_with_true_count(client: httpx.A
     assert embedded["total_count"] == 12
     assert [a["id"] for a in embedded["data"]] == made[::-1][:10]
     assert embedded["url"] == base
-    page = checked(await client.get(base, params={"limit": 5, "page": 3}), "child_list")
+    page = checked(await client.get(base, params={"limit": 5, "page": 3}), "bank_account_list")
     assert [a["id"] for a in page["data"]] == made[::-1][10:]
     assert page["total_count"] == 12
+    # The list endpoint is not capped at 10 like the embedded child list.
+    whole = checked(await client.get(base, params={"limit": 100}), "bank_account_list")
+    assert [a["id"] for a in whole["data"]] == made[::-1]
 
 
 # -- lists --------------------------------------------------------------------------------------
