@@ -188,6 +188,20 @@ class CheckContext:
                 actual=exchange.text_excerpt(120),
             )
 
+    def expect_field(
+        self, body: Any, key: str, expected: Any, message: str, *, exchange: Exchange
+    ) -> None:
+        """Fail with ``message`` unless the answer ``body`` has ``key`` equal to ``expected``."""
+        actual = body.get(key) if isinstance(body, dict) else body
+        self.expect(
+            isinstance(body, dict) and actual == expected,
+            message,
+            exchange=exchange,
+            pointer=f"/{key}",
+            expected=expected,
+            actual=actual,
+        )
+
     def expect_error(
         self, exchange: Exchange, status: int, what: str, *, param: str | None = None
     ) -> None:

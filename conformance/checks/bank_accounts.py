@@ -70,13 +70,12 @@ def check_bank_account_crud(ctx: CheckContext) -> None:
     exchange, got = _retrieve(ctx, fx)
     for key, value in created.items():
         if key in ("id", "object", "created", "livemode", "customer", *_STORED, "account_last4"):
-            ctx.expect(
-                isinstance(got, dict) and got.get(key) == value,
+            ctx.expect_field(
+                got,
+                key,
+                value,
                 f"{key} differs between the create answer and a retrieve",
                 exchange=exchange,
-                pointer=f"/{key}",
-                expected=value,
-                actual=got.get(key) if isinstance(got, dict) else got,
             )
     exchange, listing = _list(ctx, fx)
     ctx.expect(
@@ -100,22 +99,15 @@ def check_bank_account_stored(ctx: CheckContext) -> None:
     params = fx["params"]
     for exchange, body in ((fx["created_exchange"], fx["created"]), _retrieve(ctx, fx)):
         for key in _STORED:
-            ctx.expect(
-                body.get(key) == params[key],
-                f"{key} does not come back as sent",
-                exchange=exchange,
-                pointer=f"/{key}",
-                expected=params[key],
-                actual=body.get(key),
+            ctx.expect_field(
+                body, key, params[key], f"{key} does not come back as sent", exchange=exchange
             )
-        last4 = params["account_number"][-4:]
-        ctx.expect(
-            body.get("account_last4") == last4,
+        ctx.expect_field(
+            body,
+            "account_last4",
+            params["account_number"][-4:],
             "account_last4 is not the last four characters of the number",
             exchange=exchange,
-            pointer="/account_last4",
-            expected=last4,
-            actual=body.get("account_last4"),
         )
 
 
@@ -180,11 +172,6 @@ def check_bank_account_owner(ctx: CheckContext) -> None:
     fx = _fixture(ctx)
     owner = fx["customer"]["id"]
     for exchange, body in ((fx["created_exchange"], fx["created"]), _retrieve(ctx, fx)):
-        ctx.expect(
-            body.get("customer") == owner,
-            "customer does not name the owner",
-            exchange=exchange,
-            pointer="/customer",
-            expected=owner,
-            actual=body.get("customer"),
+        ctx.expect_field(
+            body, "customer", owner, "customer does not name the owner", exchange=exchange
         )

@@ -63,13 +63,12 @@ def check_create_retrieve_equal(ctx: CheckContext) -> None:
     got = ctx.body(exchange, 200, what="retrieve the new customer")
     for key in _STABLE:
         if key in created:
-            ctx.expect(
-                isinstance(got, dict) and got.get(key) == created[key],
+            ctx.expect_field(
+                got,
+                key,
+                created[key],
                 f"{key} differs between the create answer and a retrieve",
                 exchange=exchange,
-                pointer=f"/{key}",
-                expected=created[key],
-                actual=got.get(key) if isinstance(got, dict) else got,
             )
 
 
@@ -108,13 +107,12 @@ def check_json_form_equivalent(ctx: CheckContext) -> None:
     exchange, by_form = ctx.create_customer(form_params, encoding="form")
     for key in _STORED:
         want = form_params[key] if key == "email" else by_json.get(key)
-        ctx.expect(
-            by_form.get(key) == want,
+        ctx.expect_field(
+            by_form,
+            key,
+            want,
             f"{key} differs between a JSON and a form create of the same parameters",
             exchange=exchange,
-            pointer=f"/{key}",
-            expected=want,
-            actual=by_form.get(key),
         )
 
 
