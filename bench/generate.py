@@ -35,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import schemas  # noqa: E402
+from lotuspay_contract import schemas  # noqa: E402
 
 DEFAULT_BASELINE_PYTHON = "/work/bench-venv/bin/python"
 _DROPPED = {"$schema", "$id", "title", "description", "examples"}
@@ -92,7 +92,7 @@ def measure_ours(n: int) -> tuple[int, float]:
     """Generate ``n`` customers with our strategy; return (examples, seconds)."""
     from hypothesis import HealthCheck, Phase, given, settings
 
-    from strategies import customers
+    from lotuspay_contract.strategies import customers
 
     count = 0
 

@@ -49,7 +49,7 @@ def serve_stub(port: int) -> None:
     from starlette.responses import Response
     from starlette.routing import Route
 
-    import schemas
+    from lotuspay_contract import schemas
 
     customer = schemas.load("customer")["examples"][0]
     one = json.dumps(customer).encode()
@@ -123,7 +123,7 @@ def servers(prism: str | None) -> Iterator[tuple[str, list[str], int]]:
     port = free_port()
     yield "stub", [sys.executable, __file__, "--serve-stub", str(port)], port
     port = free_port()
-    mock = [sys.executable, "-m", "conformance.cli", "mock", "--port", str(port)]
+    mock = [sys.executable, "-m", "lotuspay_contract.conformance.cli", "mock", "--port", str(port)]
     yield "mock", [*mock, "--seed-customers", "100"], port
     if prism:
         port = free_port()

@@ -33,8 +33,8 @@ def serve(port_file: str) -> None:
     """Child process: serve the mock with a request counter; write the URL to ``port_file``."""
     import uvicorn
 
-    from conformance.mock import create_app
-    from conformance.mock._server import bind_socket, uvicorn_config
+    from lotuspay_contract.conformance.mock import create_app
+    from lotuspay_contract.conformance.mock._server import bind_socket, uvicorn_config
 
     app = create_app()
     count = 0
@@ -68,8 +68,8 @@ def _count(url: str) -> int:
 
 
 def _ours(url: str, tier: str) -> tuple[float, int, int]:
-    from conformance._runner import new_run_id, run_suite
-    from conformance.checks import TIERS, RunSettings
+    from lotuspay_contract.conformance.suite import TIERS, RunSettings
+    from lotuspay_contract.conformance.suite._runner import new_run_id, run_suite
 
     before = _count(url)
     started = time.perf_counter()

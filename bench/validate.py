@@ -22,8 +22,8 @@ import jsonschema
 import jsonschema_rs
 from referencing import Registry, Resource
 
-import schemas
-from conformance import validate
+from lotuspay_contract import schemas
+from lotuspay_contract.conformance import validate
 
 
 def make_page(size: int = 100) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def main() -> None:
     )
     # The same engine on the schemas as ours compiles them (the rules the files leave to prose
     # compiled in): the difference from ours is then the wrapper alone.
-    from conformance._validator import _validator
+    from lotuspay_contract.conformance.validation._validator import _validator
 
     same_rules = _validator("customer_list", False, int(time.time()) // 3600)
     contenders: dict[str, tuple[Callable[[], object], int]] = {
@@ -94,6 +94,7 @@ def main() -> None:
         print(f"speed of ours relative to {raw_name}: {ratio:.2f}x (target >= 0.8x)")
     slower = medians["pure jsonschema: list(iter_errors(page))"] / ours
     print(f"pure jsonschema is {slower:.0f}x slower than ours")
+
 
 if __name__ == "__main__":
     main()

@@ -10,15 +10,23 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._secrets import mask_key, redact
-from ._validator import validate
-from ._violation import Level, Violation
+from .redact import mask_key, redact
+from .validation import Level, Violation, validate
 
 if TYPE_CHECKING:
-    from ._client import LotusPayClient
-    from ._failure import CheckFailure
-    from ._runner import CheckResult, RunResult, TargetUnreachable, run_suite, select_checks
-    from .checks import Check, RunSettings, all_checks, get_check
+    from .client import LotusPayClient
+    from .suite import (
+        Check,
+        CheckFailure,
+        CheckResult,
+        RunResult,
+        RunSettings,
+        TargetUnreachable,
+        all_checks,
+        get_check,
+        run_suite,
+        select_checks,
+    )
 
 __all__ = [
     "Check",
@@ -40,17 +48,17 @@ __all__ = [
 ]
 
 _LAZY = {
-    "LotusPayClient": "._client",
-    "CheckFailure": "._failure",
-    "CheckResult": "._runner",
-    "RunResult": "._runner",
-    "TargetUnreachable": "._runner",
-    "run_suite": "._runner",
-    "select_checks": "._runner",
-    "Check": ".checks",
-    "RunSettings": ".checks",
-    "all_checks": ".checks",
-    "get_check": ".checks",
+    "LotusPayClient": ".client",
+    "CheckFailure": ".suite",
+    "CheckResult": ".suite",
+    "RunResult": ".suite",
+    "TargetUnreachable": ".suite",
+    "run_suite": ".suite",
+    "select_checks": ".suite",
+    "Check": ".suite",
+    "RunSettings": ".suite",
+    "all_checks": ".suite",
+    "get_check": ".suite",
 }
 
 

@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, Any, Final
 import pytest
 
 if TYPE_CHECKING:
-    from ._client import LotusPayClient
-    from ._runner import CheckResult
-    from .checks import Check, Session
+    from .client import LotusPayClient
+    from .suite import Check, CheckResult, Session
 
 __all__ = [
     "OPTION_ALLOW_LIVE",
@@ -148,7 +147,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     suite = config.pluginmanager.get_plugin("lotuspay-suite")
     if not isinstance(suite, _Suite):
         return None
-    from ._secrets import mask_key, redact
+    from .redact import mask_key, redact
 
     return [
         redact(
@@ -163,8 +162,7 @@ class _Suite:
     """Registered only with --lotuspay-url: collects the checks and runs them in one session."""
 
     def __init__(self, config: pytest.Config) -> None:
-        from ._runner import new_run_id
-        from .checks import TIERS, RunSettings
+        from .suite import TIERS, RunSettings, new_run_id
 
         key = config.getoption(OPTION_KEY)
         if not key:
@@ -197,7 +195,7 @@ class _Suite:
     def pytest_collection_modifyitems(
         self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
     ) -> None:
-        from ._runner import select_checks
+        from .suite import select_checks
 
         self.checks = select_checks(None, self.settings.tier.name)
         # Response checks judge all traffic, so they run after every scenario check.
@@ -210,7 +208,7 @@ class _Suite:
         session.ihook.pytest_collectreport(report=report)
 
     def result_of(self, check: Check) -> CheckResult:
-        from ._runner import (
+        from .suite import (
             CheckResult,
             TargetUnreachable,
             open_session,
@@ -233,12 +231,12 @@ class _Suite:
         return result
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        from ._runner import CheckResult, RunResult, close_session
+        from .suite import CheckResult, RunResult, close_session
 
         if self.session is not None:
             close_session(self.session)
         if (self.report_path or self.html_path) and self.checks:
-            from ._report import report_data, write_json_report
+            from .report import report_data, write_json_report
 
             results = [
                 self.results.get(c.id) or CheckResult(c, "skipped", reason="not run")
@@ -250,7 +248,7 @@ class _Suite:
             if self.report_path:
                 write_json_report(report, self.report_path)
             if self.html_path:
-                from ._report_html import write_html_report
+                from .report import write_html_report
 
                 write_html_report(report, self.html_path)
 
@@ -273,7 +271,7 @@ class _CheckItem(pytest.Item):
         self._result: CheckResult | None = None
 
     def runtest(self) -> None:
-        from ._failure import CheckFailure
+        from .suite import CheckFailure
 
         suite = self.config.pluginmanager.get_plugin("lotuspay-suite")
         assert isinstance(suite, _Suite)
@@ -296,7 +294,7 @@ class _CheckItem(pytest.Item):
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
     ) -> str | Any:
-        from ._failure import CheckFailure
+        from .suite import CheckFailure
 
         if isinstance(excinfo.value, CheckFailure):
             findings = self._result.findings if self._result else [excinfo.value]
@@ -341,7 +339,7 @@ def lotuspay_client(request: pytest.FixtureRequest) -> Iterator[LotusPayClient]:
         def test_list(lotuspay_client):
             assert lotuspay_client.request("GET", "/v1/customers").status == 200
     """
-    from ._client import LotusPayClient
+    from .client import LotusPayClient
 
     url = request.config.getoption(OPTION_URL)
     key = request.config.getoption(OPTION_KEY)

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance import validate
-from strategies import customer_create_params, invalid_customer_create_params
+from lotuspay_contract.conformance import validate
+from lotuspay_contract.strategies import customer_create_params, invalid_customer_create_params
 
 KEY = "sk_test_example0000000000000000"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import schemas
+from lotuspay_contract import schemas
 
 __all__ = [
     "ACCOUNT_TYPES",

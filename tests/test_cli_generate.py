@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from conformance import validate
-from conformance._cli_generate import KINDS
-from conformance.cli import main
+from lotuspay_contract.conformance import validate
+from lotuspay_contract.conformance.cli._generate import KINDS
+from lotuspay_contract.conformance.cli._main import main
 
 SCHEMA_OF = {
     "customer": "customer",
@@ -51,7 +51,13 @@ def test_same_seed_same_lines_other_seed_other_lines(capsys: pytest.CaptureFixtu
 
 
 def test_kinds_cover_the_issue_list() -> None:
-    assert {"customer", "customer_list", "bank_account", "create_params", "invalid_customer"} <= set(KINDS)
+    assert {
+        "customer",
+        "customer_list",
+        "bank_account",
+        "create_params",
+        "invalid_customer",
+    } <= set(KINDS)
 
 
 @pytest.mark.parametrize(
@@ -62,7 +68,9 @@ def test_kinds_cover_the_issue_list() -> None:
         (["--kind", "customer", "--count", "many"], "'many' is not a whole number"),
     ],
 )
-def test_usage_errors_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_usage_errors_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["generate", *argv])
     assert exit_info.value.code == 2

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-import schemas
-from conformance.cli import main
+from lotuspay_contract import schemas
+from lotuspay_contract.conformance.cli._main import main
 
 VALID = schemas.load("customer")["examples"][0]
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-import schemas
-from conformance import Level, validate
+from lotuspay_contract import schemas
+from lotuspay_contract.conformance import Level, validate
 
 CORPUS = Path(__file__).parent / "corpus"
 

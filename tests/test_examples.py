@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conformance.cli import build_parser
+from lotuspay_contract.conformance.cli._main import build_parser
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -60,7 +60,15 @@ def test_workflow_never_puts_the_key_on_a_command_line() -> None:
 def test_the_other_repo_test_file_passes() -> None:
     """Run examples/test_other_repo.py as its own pytest session, as another repo would."""
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", str(EXAMPLES / "test_other_repo.py"), "-q", "-p", "no:cacheprovider"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(EXAMPLES / "test_other_repo.py"),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ],
         capture_output=True,
         text=True,
         timeout=300,

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-import schemas
-from conformance._har import HarError, validate_har
-from conformance.cli import main
+from lotuspay_contract import schemas
+from lotuspay_contract.conformance.cli._main import main
+from lotuspay_contract.conformance.validation._har import HarError, validate_har
 
 CUSTOMER = schemas.load("customer")["examples"][0]
 BANK_ACCOUNT = schemas.load("bank_account")["examples"][0]

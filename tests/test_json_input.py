@@ -8,17 +8,27 @@ from pathlib import Path
 
 import pytest
 
-from conformance._json_input import UnreadableInput, loads_strict, read_json
+from lotuspay_contract.conformance.validation._json_input import (
+    UnreadableInput,
+    loads_strict,
+    read_json,
+)
 
 
-@pytest.mark.parametrize("text", ["NaN", '{"a": Infinity}', "[-Infinity]", "{", b"\xff", "[" * 100_000])
+@pytest.mark.parametrize(
+    "text", ["NaN", '{"a": Infinity}', "[-Infinity]", "{", b"\xff", "[" * 100_000]
+)
 def test_not_json_is_a_value_error(text: str | bytes) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - the message varies with the input
         loads_strict(text)
 
 
 def test_json_text_and_utf8_bytes_parse() -> None:
-    assert loads_strict('{"naam": "आशा"}') == loads_strict('{"naam": "आशा"}'.encode()) == {"naam": "आशा"}
+    assert (
+        loads_strict('{"naam": "आशा"}')
+        == loads_strict('{"naam": "आशा"}'.encode())
+        == {"naam": "आशा"}
+    )
 
 
 def test_read_json_reasons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

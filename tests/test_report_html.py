@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from conformance._report_html import NotAReport, render_html
-from conformance.cli import main
+from lotuspay_contract.conformance.cli._main import main
+from lotuspay_contract.conformance.report._html import NotAReport, render_html
 
 pytest_plugins = ("pytester",)
 
@@ -399,7 +399,7 @@ def faulty_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, in
         [
             sys.executable,
             "-m",
-            "conformance.cli",
+            "lotuspay_contract.conformance.cli",
             "run",
             "--tier",
             "smoke",
@@ -455,7 +455,7 @@ def test_run_says_when_it_cannot_write_the_page(
 
 
 def test_plugin_writes_the_html_report(pytester: pytest.Pytester) -> None:
-    from conformance.mock import running_mock
+    from lotuspay_contract.conformance.mock import running_mock
 
     page = pytester.path / "report.html"
     with running_mock(faults=("list_oldest_first",)) as url:

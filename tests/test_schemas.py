@@ -11,9 +11,9 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from referencing import Registry, Resource
 
-import schemas
-from conformance import validate
-from schemas._bundle import bundle_components
+from lotuspay_contract import schemas
+from lotuspay_contract.conformance import validate
+from lotuspay_contract.schemas._bundle import bundle_components
 
 ALL = [(name, strict) for name in schemas.NAMES for strict in (False, True)]
 IDS = [f"{'strict/' if s else ''}{n}" for n, s in ALL]

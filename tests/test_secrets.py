@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance._secrets import mask_key, redact
+from lotuspay_contract.conformance.redact._secrets import mask_key, redact
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-import schemas
-from conformance import Level, Violation, validate
+from lotuspay_contract import schemas
+from lotuspay_contract.conformance import Level, Violation, validate
 
 EXAMPLE = schemas.load("customer")["examples"][0]
 NOW = 1_750_000_000
@@ -38,7 +38,7 @@ def test_violation_fields_for_a_long_email() -> None:
     assert violation.expected == 512
     assert violation.actual == email
     # The 513-character value is cut in the message; the explanation stays whole.
-    assert violation.message == '"' + "a" * 78 + '…' + " is longer than 512 characters"
+    assert violation.message == '"' + "a" * 78 + "…" + " is longer than 512 characters"
 
 
 def test_violation_fields_for_a_missing_property() -> None:

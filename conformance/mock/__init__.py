@@ -4,7 +4,7 @@ Customers and bank accounts live in SQLite (in memory, or a WAL file that surviv
 each API key is its own account. Named faults (:data:`FAULTS`) make it misbehave in one
 documented rule each, so the conformance suite's detection power can be measured.
 
->>> from conformance.mock import create_app, running_mock, FAULTS
+>>> from lotuspay_contract.conformance.mock import create_app, running_mock, FAULTS
 >>> app = create_app(faults=["created_milliseconds"])          # in-process (httpx ASGITransport)
 >>> with running_mock(seed_customers=5) as url:                # doctest: +SKIP
 ...     ...                                                    # a real uvicorn server at url

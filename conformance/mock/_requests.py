@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from .. import validate
-from .._json_input import loads_strict
-from .._secrets import mask_key
+from ..validation import validate
+from ..redact import mask_key
+from ..validation import loads_strict
 from ._errors import ApiError, param_from_pointer
 
 __all__ = [

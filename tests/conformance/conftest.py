@@ -10,7 +10,7 @@ import pytest
 @pytest.fixture(scope="module")
 def clean_mock() -> Iterator[str]:
     """A fault-free mock for the module."""
-    from conformance.mock import running_mock
+    from lotuspay_contract.conformance.mock import running_mock
 
     with running_mock() as url:
         yield url

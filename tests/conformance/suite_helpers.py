@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from conformance._runner import RunResult, new_run_id, run_suite, select_checks
-from conformance.checks import TIERS, RunSettings
+from lotuspay_contract.conformance.suite import TIERS, RunSettings
+from lotuspay_contract.conformance.suite._runner import (
+    RunResult,
+    new_run_id,
+    run_suite,
+    select_checks,
+)
 
 #: A distinctive key: tests scan every artifact for it.
 SECRET_KEY = "sk_test_Zq8SeCrEtKeyDoNotLeak42"

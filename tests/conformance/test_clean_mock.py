@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from suite_helpers import run_against
 
-from conformance.cli import main
+from lotuspay_contract.conformance.cli._main import main
 
 
 @pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
@@ -35,7 +35,7 @@ def test_live_key_runs_the_separation_check(clean_mock: str) -> None:
 def test_live_key_refuses_writes_up_front(clean_mock: str) -> None:
     from suite_helpers import settings_for
 
-    from conformance._runner import run_suite, select_checks
+    from lotuspay_contract.conformance.suite._runner import run_suite, select_checks
 
     settings = settings_for(clean_mock)
     live = type(settings)(**{**settings.__dict__, "api_key": "sk_live_NoWrItEs0123456789"})
@@ -112,7 +112,7 @@ def test_cli_usage_errors_exit_2(
 def test_cli_unreachable_target_exits_2_with_one_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from conformance.mock._server import bind_socket
+    from lotuspay_contract.conformance.mock._server import bind_socket
 
     sock = bind_socket("127.0.0.1", 0)
     port = sock.getsockname()[1]

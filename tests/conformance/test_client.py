@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from conformance._client import (
+from lotuspay_contract.conformance.client._client import (
     LiveWriteRefused,
     LotusPayClient,
     TargetError,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from suite_helpers import run_against
 
-from conformance.mock import FAULTS, running_mock
+from lotuspay_contract.conformance.mock import FAULTS, running_mock
 
 #: fault -> the check that enforces the rule the fault breaks.
 DETECTED_BY: dict[str, str] = {

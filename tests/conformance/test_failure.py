@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conformance import Level
-from conformance._failure import CheckFailure
+from lotuspay_contract.conformance import Level
+from lotuspay_contract.conformance.suite._failure import CheckFailure
 
 KEY = "sk_test_abcdefABCDEF0123456789"
 

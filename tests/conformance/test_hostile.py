@@ -55,7 +55,9 @@ async def drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> No
 async def drip_headers(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     # Every byte arrives within the read timeout, so only a deadline on the whole answer ends it.
     await _read_request(reader)
-    for byte in b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n" + b"x-pad: " + b"a" * 10000:
+    for byte in (
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n" + b"x-pad: " + b"a" * 10000
+    ):
         writer.write(bytes([byte]))
         await writer.drain()
         await asyncio.sleep(0.2)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from suite_helpers import SECRET_KEY
 
-from conformance.cli import main
+from lotuspay_contract.conformance.cli._main import main
 
 
 @pytest.mark.parametrize("fault", [None, "errors_plain_text", "accounts_shared"])

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from suite_helpers import run_against
 
-from conformance.mock import running_mock
+from lotuspay_contract.conformance.mock import running_mock
 
 
 @pytest.mark.parametrize("check_id", ["CUS-STATE-001", "CUS-FUZZ-001"])
@@ -38,8 +38,8 @@ def test_response_checks_are_schemathesis_checks(clean_mock: str) -> None:
     import schemathesis
     from hypothesis import HealthCheck, given, settings
 
-    import schemas
-    from conformance._fuzz import schemathesis_checks
+    from lotuspay_contract import schemas
+    from lotuspay_contract.conformance.suite._fuzz import schemathesis_checks
 
     checks = schemathesis_checks()
     assert {c.__name__ for c in checks} >= {"cus_http_001", "cus_shape_001"}

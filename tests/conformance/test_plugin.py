@@ -7,7 +7,7 @@ import json
 import pytest
 from suite_helpers import SECRET_KEY
 
-from conformance.checks import all_checks
+from lotuspay_contract.conformance.suite import all_checks
 
 
 def test_options_are_in_one_group(pytester: pytest.Pytester) -> None:

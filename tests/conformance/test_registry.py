@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from conformance import Level
-from conformance.checks import FAMILIES, all_checks, get_check, render_markdown_table
+from lotuspay_contract.conformance import Level
+from lotuspay_contract.conformance.suite import (
+    FAMILIES,
+    all_checks,
+    get_check,
+    render_markdown_table,
+)
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -26,7 +31,7 @@ def test_every_family_has_checks() -> None:
 
 @pytest.mark.parametrize("check", all_checks(), ids=lambda c: c.id)
 def test_level_matches_the_clause_tag(check: object) -> None:
-    from conformance.checks import Check
+    from lotuspay_contract.conformance.suite import Check
 
     assert isinstance(check, Check)
     tag = re.match(r"\[(doc|conv|ours)\]", check.clause)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from mock_support import TEST_KEY, ClientFactory
 
-from conformance.mock import create_app
+from lotuspay_contract.conformance.mock import create_app
 
 
 @pytest.fixture

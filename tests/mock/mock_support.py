@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from conformance import validate
+from lotuspay_contract.conformance import validate
 
 TEST_KEY = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
 OTHER_TEST_KEY = "sk_test_BQokikJOvBiI2HlWgH4olfQ2"

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from mock_support import BANK_ACCOUNT, OTHER_TEST_KEY, TEST_KEY, checked
 
-from conformance.mock import FAULTS, create_app
+from lotuspay_contract.conformance.mock import FAULTS, create_app
 
 pytestmark = pytest.mark.anyio
 

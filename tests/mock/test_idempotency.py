@@ -9,7 +9,7 @@ import httpx
 import pytest
 from mock_support import BANK_ACCOUNT, CUSTOMER, TEST_KEY, checked, error_of
 
-from conformance.mock import create_app
+from lotuspay_contract.conformance.mock import create_app
 
 pytestmark = pytest.mark.anyio
 

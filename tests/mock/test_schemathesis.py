@@ -13,7 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 
-import schemas
+from lotuspay_contract import schemas
 
 KEY = "sk_test_schemathesis0000000000"
 MAX_EXAMPLES = 40
@@ -78,7 +78,7 @@ def test_the_same_checks_catch_a_faulty_mock() -> None:
     """The Schemathesis run can fail: a mock that crashes on non-ASCII text is caught."""
     from hypothesis import given
 
-    from conformance.mock import running_mock
+    from lotuspay_contract.conformance.mock import running_mock
 
     operation = schema["/v1/customers"]["POST"]
     with running_mock(faults=["crash_on_non_ascii"]) as url:

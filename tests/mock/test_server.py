@@ -15,7 +15,7 @@ import httpx
 import pytest
 from mock_support import BANK_ACCOUNT, CUSTOMER, TEST_KEY, checked, error_of
 
-from conformance.mock import running_mock
+from lotuspay_contract.conformance.mock import running_mock
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 10.0
@@ -25,7 +25,7 @@ TIMEOUT = 10.0
 def cli_mock(*args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """Run ``lotuspay-contract mock`` on a free port; yield its printed base URL and process."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "conformance.cli", "mock", "--port", "0", *args],
+        [sys.executable, "-m", "lotuspay_contract.conformance.cli", "mock", "--port", "0", *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -71,7 +71,7 @@ def test_cli_with_a_fault_misbehaves() -> None:
 
 def test_cli_rejects_unknown_fault_names() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "conformance.cli", "mock", "--fault", "nope"],
+        [sys.executable, "-m", "lotuspay_contract.conformance.cli", "mock", "--fault", "nope"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -84,7 +84,7 @@ def test_cli_rejects_unknown_fault_names() -> None:
 
 def test_cli_lists_faults() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "conformance.cli", "faults"],
+        [sys.executable, "-m", "lotuspay_contract.conformance.cli", "faults"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from conformance import validate
-from conformance.mock._store import Store, list_text
+from lotuspay_contract.conformance import validate
+from lotuspay_contract.conformance.mock._store import Store, list_text
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import settings
 
-import conformance
+from lotuspay_contract import conformance
 
 #: Apply to every property test here; see conftest.py.
 PROFILE = settings(settings.get_profile("lotuspay-strategies"))

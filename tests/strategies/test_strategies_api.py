@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from strategy_helpers import PROFILE
 
-import strategies
-from strategies import (
+from lotuspay_contract import strategies
+from lotuspay_contract.strategies import (
     bank_account_create_params,
     bank_accounts,
     customer_create_params,

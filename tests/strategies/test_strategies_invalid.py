@@ -7,14 +7,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategy_helpers import PER_CASE, PROFILE, findings
 
-from strategies import (
+from lotuspay_contract.strategies import (
     InvalidDocument,
     invalid_bank_account_create_params,
     invalid_customer_create_params,
     invalid_customers,
 )
-from strategies._invalid import CUSTOMER_BREACHES
-from strategies._invalid_requests import BANK_ACCOUNT_CREATE_BREACHES, CUSTOMER_CREATE_BREACHES
+from lotuspay_contract.strategies._invalid import CUSTOMER_BREACHES
+from lotuspay_contract.strategies._invalid_requests import (
+    BANK_ACCOUNT_CREATE_BREACHES,
+    CUSTOMER_CREATE_BREACHES,
+)
 
 _QUIET = settings(max_examples=30, database=None, suppress_health_check=list(HealthCheck))
 _KINDS = ("customer", "bank_account", "mandate", "subscription")
@@ -169,7 +172,7 @@ def test_breaking_documents_never_alters_later_valid_ones() -> None:
     from hypothesis import find
     from hypothesis.errors import NoSuchExample
 
-    from strategies import customers
+    from lotuspay_contract.strategies import customers
 
     for rule in ("metadata.values", "metadata.limits", "child_list.attributes"):
         with pytest.raises(NoSuchExample):

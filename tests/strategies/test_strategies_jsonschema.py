@@ -18,9 +18,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from strategy_helpers import PROFILE
 
-import conformance
-import schemas
-from strategies import (
+from lotuspay_contract import conformance, schemas
+from lotuspay_contract.strategies import (
     bank_account_create_params,
     bank_accounts,
     customer_create_params,

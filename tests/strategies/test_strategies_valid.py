@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategy_helpers import PROFILE, findings, parse_form
 
-import conformance
-from strategies import (
+from lotuspay_contract import conformance
+from lotuspay_contract.strategies import (
     bank_account_create_params,
     bank_accounts,
     customer_create_params,

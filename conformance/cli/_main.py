@@ -1,0 +1,55 @@
+"""The ``lotuspay-contract`` command: one sub-command per job, each in its own module.
+
+Each module listed in ``_COMMANDS`` has ``register(subparsers)``, which adds its parser and sets
+``handler``; heavy imports stay inside the handlers so ``--help`` is quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+__all__ = ["build_parser", "main"]
+
+_COMMANDS = (
+    "lotuspay_contract.conformance.cli._validate",
+    "lotuspay_contract.conformance.cli._mock",
+    "lotuspay_contract.conformance.cli._run",
+    "lotuspay_contract.conformance.cli._report",
+    "lotuspay_contract.conformance.cli._generate",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser with every sub-command registered."""
+    parser = argparse.ArgumentParser(
+        prog="lotuspay-contract",
+        description="Contract and conformance testing for the LotusPay Customers API.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module_name in _COMMANDS:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 1 findings, 2 usage or input error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.handler(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``... | head``): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""``lotuspay-contract run``: the conformance suite against a target, or the embedded mock."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import secrets
+import sys
+from collections.abc import Iterator
+
+__all__ = ["register"]
+
+ENV_KEY = "LOTUSPAY_API_KEY"
+
+
+def _check_list(text: str) -> list[str]:
+    from ..suite import FAMILIES, all_checks
+
+    known = {c.id for c in all_checks()} | set(FAMILIES)
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    unknown = [item for item in items if item not in known]
+    if unknown or not items:
+        raise argparse.ArgumentTypeError(
+            f"unknown check {', '.join(unknown) or '(none given)'}: give check ids or family "
+            f"names separated by commas, e.g. CUS-LIST-003,transport "
+            f"(families: {', '.join(FAMILIES)})"
+        )
+    return items
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the seed must be an integer, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"the seed must be between 0 and 2**63 - 1, got {value}")
+    return value
+
+
+def _base_url(text: str) -> str:
+    if not text.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(
+            f"the base URL must start with http:// or https://, got {text!r}"
+        )
+    return text.rstrip("/")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``run`` sub-command."""
+    parser = subparsers.add_parser(
+        "run",
+        help="run the conformance suite against a server (default: the embedded mock)",
+        description=(
+            "Run the conformance checks against a LotusPay-compatible server. Without "
+            "--base-url the embedded mock is started on a free loopback port. Exit 0 when no "
+            "check fails, 1 when a check fails, 2 for usage errors or an unreachable target."
+        ),
+    )
+    parser.add_argument(
+        "--base-url",
+        type=_base_url,
+        help="server root, e.g. https://api-test.lotuspay.com (default: start the embedded mock)",
+    )
+    parser.add_argument(
+        "--api-key",
+        default=os.environ.get(ENV_KEY),
+        help=f"secret key (default: ${ENV_KEY}); never printed",
+    )
+    parser.add_argument("--live-key", help="a live key too, to check live/test separation")
+    parser.add_argument(
+        "--tier",
+        choices=("smoke", "standard", "deep"),
+        default="standard",
+        help="how much to run: smoke < 30 s, standard < 3 min, deep unbounded",
+    )
+    parser.add_argument("--strict", action="store_true", help="SHOULD findings fail the run too")
+    parser.add_argument(
+        "--allow-live",
+        action="store_true",
+        help="allow writes with an sk_live_ key (refused by default)",
+    )
+    parser.add_argument(
+        "--checks",
+        type=_check_list,
+        metavar="ID,...",
+        help="only these check ids or families (see the README table)",
+    )
+    parser.add_argument("--seed", type=_seed, help="seed for generated data (default: random)")
+    parser.add_argument("--report-json", metavar="PATH", help="write the JSON report here")
+    parser.add_argument("--report-html", metavar="PATH", help="write the HTML report page here")
+    parser.add_argument("--junitxml", metavar="PATH", help="write a JUnit XML report here")
+    parser.add_argument(
+        "--mock-fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with the embedded mock: simulate this bug (repeatable)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    parser.set_defaults(handler=run)
+
+
+def _usage_error(message: str) -> int:
+    print(f"lotuspay-contract run: error: {message}", file=sys.stderr)
+    return 2
+
+
+@contextlib.contextmanager
+def _target(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
+    """Yield the base URL and a label; start the embedded mock when no URL is given."""
+    if args.base_url:
+        yield args.base_url, args.base_url
+        return
+    from ..mock import running_mock
+
+    with running_mock(faults=tuple(args.mock_fault)) as url:
+        label = f"{url} (embedded mock" + (
+            f", faults: {', '.join(args.mock_fault)})" if args.mock_fault else ")"
+        )
+        yield url, label
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the suite; print the summary; write the reports; return the exit status."""
+    from ..redact import mask_key, redact
+    from ..report import (
+        render_findings,
+        render_summary,
+        report_data,
+        write_json_report,
+        write_junit,
+    )
+    from ..suite import (
+        TIERS,
+        RunSettings,
+        TargetUnreachable,
+        new_run_id,
+        notices_for,
+        run_suite,
+        select_checks,
+    )
+
+    if args.mock_fault and args.base_url:
+        return _usage_error("--mock-fault only applies to the embedded mock (no --base-url)")
+    if args.mock_fault:
+        from ..mock import FAULTS
+
+        unknown = [name for name in args.mock_fault if name not in FAULTS]
+        if unknown:
+            return _usage_error(
+                f"unknown mock fault {', '.join(unknown)}; known: {', '.join(FAULTS)}"
+            )
+    key = args.api_key
+    if not key:
+        if args.base_url:
+            return _usage_error(f"no API key: pass --api-key or set {ENV_KEY}")
+        key = "sk_test_" + secrets.token_hex(12)  # the mock accepts any well-formed test key
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
+    checks = select_checks(args.checks, args.tier)
+    try:
+        with _target(args) as (url, label):
+            settings = RunSettings(
+                base_url=url,
+                api_key=key,
+                tier=TIERS[args.tier],
+                seed=seed,
+                run_id=new_run_id(),
+                strict=args.strict,
+                allow_live=args.allow_live,
+                live_key=args.live_key,
+            )
+            print(
+                redact(
+                    f"lotuspay-contract run {settings.run_id}: target {label}, key "
+                    f"{mask_key(key)}, tier {args.tier}, seed {seed}"
+                    f"{', strict' if args.strict else ''}"
+                )
+            )
+            for notice in notices_for(settings, checks):
+                print(f"note: {notice}")
+            result = run_suite(settings, checks=checks)
+    except TargetUnreachable as exc:
+        return _usage_error(f"target unreachable: {redact(str(exc), [key])}")
+    except OSError as exc:
+        return _usage_error(f"cannot start the embedded mock: {exc}")
+    findings = render_findings(result)
+    if findings and not args.quiet:
+        print()
+        print(findings)
+    print()
+    print(render_summary(result))
+    if result.stopped:
+        print(f"stopped early: {result.stopped}")
+    report = report_data(result)  # one document for the JSON and HTML reports
+    try:
+        if args.report_json:
+            write_json_report(report, args.report_json)
+        if args.junitxml:
+            write_junit(result, args.junitxml)
+        if args.report_html:
+            from ..report import write_html_report
+
+            write_html_report(report, args.report_html)
+    except OSError as exc:
+        return _usage_error(f"cannot write {exc.filename or 'a report'}: {exc.strerror or exc}")
+    if result.stopped == "not run: interrupted":
+        return 130
+    return result.exit_code

@@ -1,0 +1,27 @@
+"""Talking to a server: a bounded HTTP client that records each exchange with the key masked.
+
+May import ``redact`` and ``validation``; nothing above it (``suite``, ``report``, ``cli``,
+``plugin``) and not the ``mock``.
+"""
+
+from ._client import (
+    DEFAULT_MAX_BODY_BYTES,
+    Exchange,
+    LiveWriteRefused,
+    LotusPayClient,
+    TargetError,
+    form_pairs,
+    key_mode,
+    render_curl,
+)
+
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "Exchange",
+    "LiveWriteRefused",
+    "LotusPayClient",
+    "TargetError",
+    "form_pairs",
+    "key_mode",
+    "render_curl",
+]

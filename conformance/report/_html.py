@@ -1,0 +1,255 @@
+"""The HTML report: one self-contained page rendered from the JSON report's data.
+
+Both ``run --report-html`` and ``report RUN.json --html`` come through :func:`render_html`, so a
+report rendered later from the JSON file is the same page as one written during the run.
+
+Every value on the page may come from a hostile server (an ``actual`` is whatever it answered),
+so the template autoescapes, key-shaped text is masked again here, and the page's
+Content-Security-Policy allows only its own inline style and script, pinned by their hashes:
+an injected ``<script>`` that got past escaping still would not run, and nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import jinja2
+
+from ..redact import mask_key, redact
+
+__all__ = ["NotAReport", "render_html", "write_html_report"]
+
+_STATUSES: Final = ("passed", "failed", "error", "warned", "noted", "skipped")
+# Words, not only colours, carry the verdict, so the page reads the same without colour vision.
+_LABELS: Final = {
+    "passed": "pass",
+    "failed": "FAIL",
+    "error": "ERROR",
+    "warned": "warn",
+    "noted": "note",
+    "skipped": "skip",
+}
+# A server can answer megabytes; the page shows enough to see the problem, the JSON has the rest.
+_MAX_VALUE_CHARS: Final = 4000
+_MAX_FINDINGS: Final = 50
+
+
+class NotAReport(ValueError):
+    """The data is not a conformance run report (a JSON object with a list of checks)."""
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """One finding, every field already masked and turned into display text."""
+
+    message: str
+    level: str
+    status: str
+    pointer: str
+    rule: str
+    expected: str | None
+    actual: str | None
+    seed: str
+    request: str
+
+
+@dataclass(frozen=True)
+class CheckView:
+    """One row of the matrix and, when it has something to show, its expandable details."""
+
+    id: str
+    title: str
+    level: str
+    family: str
+    clause: str
+    status: str
+    label: str
+    reason: str
+    occurrences: str
+    findings: tuple[FindingView, ...]
+    hidden_findings: int
+
+    @property
+    def expandable(self) -> bool:
+        return bool(self.findings)
+
+
+def _text(value: Any) -> str:
+    """Return ``value`` as masked display text; ``None`` is the empty string."""
+    if value is None:
+        return ""
+    return redact(value if isinstance(value, str) else str(value))
+
+
+def _value(value: Any) -> str:
+    """Return an expected or actual value as text: strings as they are, anything else as JSON."""
+    text = (
+        value
+        if isinstance(value, str)
+        else json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    )
+    if len(text) > _MAX_VALUE_CHARS:
+        more = len(text) - _MAX_VALUE_CHARS
+        text = f"{text[:_MAX_VALUE_CHARS]}… ({more} more characters in the JSON report)"
+    return redact(text)
+
+
+def _finding_view(data: Mapping[str, Any]) -> FindingView:
+    has_values = data.get("expected") is not None or data.get("actual") is not None
+    return FindingView(
+        message=_text(data.get("message")),
+        level=_text(data.get("level")),
+        status=_text(data.get("status")),
+        pointer=_text(data.get("pointer")),
+        rule=_text(data.get("rule")),
+        expected=_value(data.get("expected")) if has_values else None,
+        actual=_value(data.get("actual")) if has_values else None,
+        seed=_text(data.get("seed")),
+        request=_text(data.get("request")),
+    )
+
+
+def _check_view(data: Mapping[str, Any]) -> CheckView:
+    failures = data.get("failures") or []
+    findings = [f for f in failures if isinstance(f, Mapping)]
+    status = data["status"]
+    return CheckView(
+        id=_text(data["id"]),
+        title=_text(data.get("title")),
+        level=_text(data.get("level")),
+        family=_text(data.get("family")),
+        clause=_text(data.get("clause")),
+        status=status,
+        label=_LABELS[status],
+        reason=_text(data.get("reason")),
+        occurrences=_text(data.get("occurrences")),
+        findings=tuple(_finding_view(f) for f in findings[:_MAX_FINDINGS]),
+        hidden_findings=max(0, len(findings) - _MAX_FINDINGS),
+    )
+
+
+def _checks_of(report: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Return the report's checks, or raise :class:`NotAReport` saying what is missing."""
+    if not isinstance(report, Mapping):
+        raise NotAReport(f"a run report is a JSON object, not {type(report).__name__}")
+    checks = report.get("checks")
+    if not isinstance(checks, list):
+        raise NotAReport('a run report has a "checks" list; this document has none')
+    for index, check in enumerate(checks):
+        if not isinstance(check, Mapping) or not isinstance(check.get("id"), str):
+            raise NotAReport(f"check {index} of the report has no id")
+        if check.get("status") not in _STATUSES:
+            raise NotAReport(
+                f"check {check['id']} has status {check.get('status')!r}, "
+                f"not one of {', '.join(_STATUSES)}"
+            )
+    return checks
+
+
+def _verdict(report: Mapping[str, Any], counts: Mapping[str, int]) -> str:
+    if report.get("verdict") in ("pass", "fail"):
+        return str(report["verdict"])
+    return "fail" if counts["failed"] or counts["error"] else "pass"
+
+
+def _seconds(value: Any) -> str:
+    # The pytest plugin does not time the whole run and writes 0.0: show no duration then.
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return f"{value:g} s"
+    return ""
+
+
+def _csp_hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    # PackageLoader reads through importlib.resources, so the template also loads from a wheel.
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("lotuspay_contract.conformance.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@functools.cache
+def _asset(name: str) -> str:
+    """Return a static file of the templates folder (the page's CSS or script), verbatim."""
+    loader = _environment().loader
+    assert loader is not None
+    source, _, _ = loader.get_source(_environment(), name)
+    return source
+
+
+def render_html(report: Mapping[str, Any]) -> str:
+    """Return the report page for ``report``, the data of a JSON run report.
+
+    Args:
+        report: what ``conformance._report.report_data`` returns, or a JSON report file loaded.
+
+    Raises:
+        NotAReport: ``report`` has no list of checks, or a check without id or known status.
+
+    Example::
+
+        html = render_html(json.loads(Path("run.json").read_text()))
+    """
+    checks = [_check_view(c) for c in _checks_of(report)]
+    counts = {status: 0 for status in _STATUSES}
+    for check in checks:
+        counts[check.status] += 1
+    style, script = _asset("report.css"), _asset("report.js")
+    csp = (
+        f"default-src 'none'; style-src {_csp_hash(style)}; script-src {_csp_hash(script)}; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    page = (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            csp=csp,
+            style=style,
+            script=script,
+            run_id=_text(report.get("run_id")),
+            target=_text(report.get("target")),
+            key=mask_key(_text(report.get("key"))) if report.get("key") else "",
+            tier=_text(report.get("tier")),
+            seed=_text(report.get("seed")),
+            strict=bool(report.get("strict")),
+            finished_at=_text(report.get("finished_at")),
+            duration=_seconds(report.get("duration_seconds")),
+            requests=_text(report.get("requests")),
+            verdict=_verdict(report, counts),
+            notices=[_text(n) for n in _list(report.get("notices"))],
+            stopped=_text(report.get("stopped")),
+            counts=counts,
+            total=len(checks),
+            labels=_LABELS,
+            max_value_chars=_MAX_VALUE_CHARS,
+            checks=checks,
+            problems=[c for c in checks if c.status in ("failed", "error", "warned")],
+        )
+    )
+    # Last pass over the whole page, as the JSON report does: nothing key-shaped leaves.
+    return redact(page)
+
+
+def _list(value: Any) -> Sequence[Any]:
+    return value if isinstance(value, list) else []
+
+
+def write_html_report(report: Mapping[str, Any], path: str | Path) -> None:
+    """Write the report page for ``report`` (JSON report data) to ``path``."""
+    Path(path).write_text(render_html(report), encoding="utf-8")

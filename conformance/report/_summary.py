@@ -1,0 +1,109 @@
+"""The JSON report and the terminal summary of a run. Secrets are masked in both."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from ..redact import redact
+from ..suite import CheckResult, RunResult
+
+__all__ = ["render_findings", "render_summary", "report_data", "write_json_report"]
+
+_MARKS = {
+    "passed": "ok",
+    "failed": "FAIL",
+    "error": "ERROR",
+    "warned": "warn",
+    "noted": "note",
+    "skipped": "skip",
+}
+_SHOWN_FINDINGS = 3
+
+
+def _check_data(result: CheckResult) -> dict[str, Any]:
+    check = result.check
+    return {
+        "id": check.id,
+        "title": check.title,
+        "level": check.level.value,
+        "family": check.family,
+        "clause": check.clause,
+        "status": result.status,
+        "duration_seconds": round(result.duration, 3),
+        "occurrences": result.occurrences,
+        "reason": result.reason,
+        "failures": [f.to_dict() for f in result.findings],
+    }
+
+
+def report_data(result: RunResult) -> dict[str, Any]:
+    """Return the JSON report of ``result`` as plain data."""
+    settings = result.settings
+    data = {
+        "run_id": settings.run_id,
+        "target": result.target,
+        "key": result.masked_key,
+        "tier": settings.tier.name,
+        "seed": settings.seed,
+        "strict": settings.strict,
+        "allow_live": settings.allow_live,
+        "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "duration_seconds": round(result.duration, 3),
+        "requests": result.requests,
+        "verdict": "fail" if result.exit_code else "pass",
+        "notices": result.notices,
+        "stopped": result.stopped,
+        "summary": result.counts(),
+        "checks": [_check_data(r) for r in result.results],
+    }
+    # One last pass over the whole document: nothing key-shaped leaves the process.
+    cleaned: dict[str, Any] = json.loads(redact(json.dumps(data, ensure_ascii=False)))
+    return cleaned
+
+
+def write_json_report(report: dict[str, Any], path: str | Path) -> None:
+    """Write ``report`` (from :func:`report_data`) to ``path`` as JSON."""
+    text = json.dumps(report, ensure_ascii=False, indent=2)
+    Path(path).write_text(text + "\n", encoding="utf-8")
+
+
+def render_findings(result: RunResult) -> str:
+    """Return the findings of failing and warning checks, a few per check."""
+    blocks = []
+    for each in result.results:
+        if each.status not in ("failed", "error", "warned"):
+            continue
+        for finding in each.findings[:_SHOWN_FINDINGS]:
+            blocks.append(str(finding))
+        hidden = len(each.findings) - _SHOWN_FINDINGS
+        if hidden > 0:
+            blocks.append(f"[{each.check.id}] … and {hidden} more finding(s) in the JSON report")
+    return redact("\n\n".join(blocks))
+
+
+def render_summary(result: RunResult) -> str:
+    """Return the terminal table: one line per check, then the counts."""
+    lines = [f"{'status':<6} {'check':<14} {'level':<6} {'found':>5}  title"]
+    for each in result.results:
+        found = str(len(each.findings)) if each.findings else ""
+        note = f"  ({each.reason})" if each.status == "skipped" and each.reason else ""
+        lines.append(
+            f"{_MARKS[each.status]:<6} {each.check.id:<14} {each.check.level.value:<6} "
+            f"{found:>5}  {each.check.title}{note}"
+        )
+    counts = result.counts()
+    parts = [
+        f"{counts[s]} {s}"
+        for s in ("passed", "failed", "error", "warned", "noted", "skipped")
+        if counts[s]
+    ]
+    lines.append("")
+    lines.append(
+        f"{', '.join(parts)} in {result.duration:.1f} s, {result.requests} requests "
+        f"(tier {result.settings.tier.name}, seed {result.settings.seed}"
+        f"{', strict' if result.settings.strict else ''})"
+    )
+    return redact("\n".join(lines))

@@ -1,0 +1,63 @@
+"""The conformance run: the check registry and context, the checks, the phases, the runner.
+
+``checks/`` holds one module of plain check functions per family; ``_fuzz`` and ``_stateful``
+are the phases two of those checks drive, and import only the context and registry (never the
+``checks`` package), so there is no circle. May import ``redact``, ``validation``, ``client`` and
+the ``strategies``/``schemas`` packages; never ``report``, ``cli``, ``plugin`` or the ``mock``.
+"""
+
+from . import checks as _builtin_checks  # noqa: F401  (registers the built-in checks)
+from ._context import RUN_METADATA_KEY, TIERS, CheckContext, RunSettings, Session, Tier
+from ._failure import CheckFailure
+from ._registry import (
+    FAMILIES,
+    TIER_NAMES,
+    Check,
+    all_checks,
+    get_check,
+    render_markdown_table,
+    response_check,
+    scenario_check,
+)
+from ._runner import (
+    CheckResult,
+    RunResult,
+    TargetUnreachable,
+    close_session,
+    new_run_id,
+    notices_for,
+    open_session,
+    response_result,
+    run_check,
+    run_suite,
+    select_checks,
+)
+
+__all__ = [
+    "FAMILIES",
+    "RUN_METADATA_KEY",
+    "TIERS",
+    "TIER_NAMES",
+    "Check",
+    "CheckContext",
+    "CheckFailure",
+    "CheckResult",
+    "RunResult",
+    "RunSettings",
+    "Session",
+    "TargetUnreachable",
+    "Tier",
+    "all_checks",
+    "close_session",
+    "get_check",
+    "new_run_id",
+    "notices_for",
+    "open_session",
+    "render_markdown_table",
+    "response_check",
+    "response_result",
+    "run_check",
+    "run_suite",
+    "scenario_check",
+    "select_checks",
+]

@@ -1,0 +1,375 @@
+"""What a check runs with: the run's settings, a recording client, shared fixtures, findings."""
+
+from __future__ import annotations
+
+import random
+import re
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from ..client import Exchange, LotusPayClient, form_pairs
+from ..validation import Level, validate
+from ._failure import CheckFailure
+from ._registry import Check
+
+__all__ = ["RUN_METADATA_KEY", "TIERS", "CheckContext", "RunSettings", "Session", "Tier"]
+
+#: Every object the suite creates carries this metadata key, valued with the run id.
+RUN_METADATA_KEY = "lotuspay_contract_run"
+_MAX_FINDINGS_PER_CHECK = 20
+
+
+@dataclass(frozen=True)
+class Tier:
+    """How much a tier does: examples per property, customers to page through, phase sizes."""
+
+    name: str
+    examples: int
+    page_customers: int
+    stateful_examples: int
+    stateful_steps: int
+    fuzz_examples: int
+
+
+TIERS: dict[str, Tier] = {
+    "smoke": Tier("smoke", 3, 3, 2, 8, 3),
+    "standard": Tier("standard", 25, 7, 15, 20, 25),
+    "deep": Tier("deep", 200, 25, 100, 50, 200),
+}
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What the user asked for. Keys are held here and nowhere else; never print them."""
+
+    base_url: str
+    api_key: str | None
+    tier: Tier
+    seed: int
+    run_id: str
+    strict: bool = False
+    allow_live: bool = False
+    live_key: str | None = field(default=None, repr=False)
+    read_timeout: float = 10.0
+    deadline: float = 30.0
+
+
+class Session:
+    """State shared by every check of one run: clients, fixtures, response-check findings."""
+
+    def __init__(
+        self,
+        settings: RunSettings,
+        client: LotusPayClient,
+        response_checks: Sequence[Check] = (),
+        live_client: LotusPayClient | None = None,
+    ) -> None:
+        self.settings = settings
+        self.client = client
+        self.live_client = live_client
+        self.cache: dict[str, Any] = {}
+        self.response_contexts = {c.id: CheckContext(c, self) for c in response_checks}
+        self.exchanges = 0
+        for each in (client, live_client):
+            if each is not None:
+                each.on_exchange = self.observe
+
+    def observe(self, exchange: Exchange) -> None:
+        """Run every selected response check on ``exchange``."""
+        self.exchanges += 1
+        for ctx in self.response_contexts.values():
+            try:
+                ctx.check.func(ctx, exchange)
+            except CheckFailure as failure:
+                ctx.add(failure)
+
+    def fixture(self, name: str, make: Callable[[], Any]) -> Any:
+        """Return the run's ``name`` fixture, making it on first use."""
+        if name not in self.cache:
+            self.cache[name] = make()
+        return self.cache[name]
+
+
+class CheckContext:
+    """Handed to a check function: the client, the settings, and ways to report findings."""
+
+    def __init__(self, check: Check, session: Session) -> None:
+        self.check = check
+        self.session = session
+        self.findings: list[CheckFailure] = []
+        self._seen: set[tuple[str, str, str, str]] = set()
+        self.occurrences = 0
+        seed = session.settings.seed ^ zlib.crc32(check.id.encode())
+        self.rng = random.Random(seed)
+
+    @property
+    def client(self) -> LotusPayClient:
+        return self.session.client
+
+    @property
+    def settings(self) -> RunSettings:
+        return self.session.settings
+
+    @property
+    def tier(self) -> Tier:
+        return self.session.settings.tier
+
+    # -- findings ---------------------------------------------------------------------------
+
+    def finding(
+        self,
+        message: str,
+        *,
+        exchange: Exchange | None = None,
+        pointer: str = "",
+        expected: Any = None,
+        actual: Any = None,
+        level: Level | None = None,
+        rule: str | None = None,
+    ) -> CheckFailure:
+        """Build a finding of this check (its level unless ``level`` says otherwise)."""
+        return CheckFailure(
+            self.check.id,
+            self.check.title,
+            level or self.check.level,
+            message,
+            request=None if exchange is None else exchange.curl,
+            pointer=pointer,
+            expected=expected,
+            actual=actual,
+            seed=self.settings.seed,
+            rule=rule,
+            status=None if exchange is None else exchange.status,
+        )
+
+    def add(self, failure: CheckFailure) -> None:
+        """Record ``failure`` once (findings are deduplicated and capped)."""
+        self.occurrences += 1
+        if failure.signature() in self._seen or len(self.findings) >= _MAX_FINDINGS_PER_CHECK:
+            return
+        self._seen.add(failure.signature())
+        self.findings.append(failure)
+
+    def fail(self, message: str, **kwargs: Any) -> NoReturn:
+        """Stop the check with a finding (see :meth:`finding` for the arguments)."""
+        raise self.finding(message, **kwargs)
+
+    def report(self, message: str, **kwargs: Any) -> None:
+        """Record a finding and carry on."""
+        self.add(self.finding(message, **kwargs))
+
+    def expect(self, condition: bool, message: str, **kwargs: Any) -> None:
+        """Fail with ``message`` unless ``condition`` holds."""
+        if not condition:
+            self.fail(message, **kwargs)
+
+    # -- reading answers --------------------------------------------------------------------
+
+    def body(self, exchange: Exchange, *statuses: int, what: str) -> Any:
+        """Return the JSON body of ``exchange``; fail unless its status is one of ``statuses``."""
+        if statuses and exchange.status not in statuses:
+            self.fail(
+                f"{what}: expected status {' or '.join(map(str, statuses))}, got "
+                f"{exchange.status}: {exchange.text_excerpt(200)}",
+                exchange=exchange,
+                expected=list(statuses),
+                actual=exchange.status,
+            )
+        try:
+            return exchange.json()
+        except ValueError:
+            self.fail(
+                f"{what}: the body is not JSON: {exchange.text_excerpt(120)!r}",
+                exchange=exchange,
+                expected="a JSON body",
+                actual=exchange.text_excerpt(120),
+            )
+
+    def expect_field(
+        self, body: Any, key: str, expected: Any, message: str, *, exchange: Exchange
+    ) -> None:
+        """Fail with ``message`` unless the answer ``body`` has ``key`` equal to ``expected``."""
+        actual = body.get(key) if isinstance(body, dict) else body
+        self.expect(
+            isinstance(body, dict) and actual == expected,
+            message,
+            exchange=exchange,
+            pointer=f"/{key}",
+            expected=expected,
+            actual=actual,
+        )
+
+    def expect_error(
+        self, exchange: Exchange, status: int, what: str, *, param: str | None = None
+    ) -> None:
+        """Fail unless ``exchange`` is a ``status`` error whose body is an error object (spec:
+        errors) naming ``param`` when one is given."""
+        self.expect(
+            exchange.status == status,
+            f"{what} got {exchange.status}, not {status}",
+            exchange=exchange,
+            expected=status,
+            actual=exchange.status,
+        )
+        body = self.body(exchange, what=what)
+        self.validate(body, "error", exchange)
+        if param is not None:
+            named = self.error_param(body)
+            self.expect(
+                named == param,
+                f"{what}: the error does not name {param!r}",
+                exchange=exchange,
+                pointer="/error/param",
+                expected=param,
+                actual=named,
+            )
+
+    def error_param(self, body: Any) -> Any:
+        """Return the ``param`` of an error body, enveloped or flat (spec: errors)."""
+        if isinstance(body, dict):
+            inner = body.get("error", body)
+            if isinstance(inner, dict):
+                return inner.get("param")
+        return None
+
+    def error_type(self, body: Any) -> Any:
+        """Return the ``type`` of an error body, enveloped or flat."""
+        if isinstance(body, dict):
+            inner = body.get("error", body)
+            if isinstance(inner, dict):
+                return inner.get("type")
+        return None
+
+    def validate(self, document: Any, schema: str, exchange: Exchange, *, prefix: str = "") -> bool:
+        """Record every rule ``document`` breaks, each at its own level; True if no MUST broke."""
+        ok = True
+        for violation in validate(document, schema, strict=True):
+            ok = ok and violation.level is not Level.MUST
+            self.report(
+                violation.message,
+                exchange=exchange,
+                pointer=prefix + violation.pointer,
+                expected=violation.expected,
+                actual=violation.actual,
+                level=violation.level,
+                rule=violation.rule,
+            )
+        return ok
+
+    def for_examples(
+        self, strategy: Any, test: Callable[[Any], None], *, explicit: Sequence[Any] = ()
+    ) -> None:
+        """Run ``test`` on the ``explicit`` values, then on examples of a Hypothesis
+        ``strategy``: as many as the tier says, from the run's seed. Shrinking (more requests,
+        smaller examples) only in the deep tier.
+        """
+        from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
+        from hypothesis import example as explicit_example
+
+        phases = [Phase.explicit, Phase.generate]
+        if self.tier.name == "deep":
+            phases.append(Phase.shrink)
+
+        @seed(self.settings.seed ^ zlib.crc32(self.check.id.encode()))
+        @settings(
+            max_examples=self.tier.examples,
+            database=None,
+            deadline=None,
+            phases=phases,
+            suppress_health_check=list(HealthCheck),
+            report_multiple_bugs=False,
+            verbosity=Verbosity.quiet,
+        )
+        @given(strategy)
+        def run(value: Any) -> None:
+            test(value)
+
+        for value in reversed(explicit):
+            run = explicit_example(value)(run)
+        run()
+
+    # -- making test data -------------------------------------------------------------------
+
+    def run_metadata(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """Return metadata that marks an object as made by this run."""
+        return {**(extra or {}), RUN_METADATA_KEY: self.settings.run_id}
+
+    def unique_email(self, tag: str) -> str:
+        """Return an address no other run or check uses."""
+        token = f"{self.rng.getrandbits(40):010x}"
+        safe = re.sub(r"[^a-z0-9]+", "-", f"{self.check.id}-{tag}".lower())
+        return f"lpc-{self.settings.run_id}-{safe}-{token}@example.in"
+
+    def customer_params(self, tag: str = "c") -> dict[str, Any]:
+        """Return realistic create parameters (spec: realistic values), unique by email."""
+        first, last = self.rng.choice(_NAMES)
+        letters = [self.rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(4)]
+        # PAN: five letters (the fourth, P, marks a person), four digits, a letter.
+        pan = f"{''.join(letters[:3])}P{letters[3]}{self.rng.randint(1000, 9999)}Z"
+        return {
+            "name": f"{first} {last}",
+            "email": self.unique_email(tag),
+            "identification": pan,
+            "mobile": f"+91{self.rng.choice('6789')}{self.rng.randint(0, 10**9 - 1):09d}",
+            "phone": f"+9180{self.rng.randint(0, 10**8 - 1):08d}",
+            "metadata": self.run_metadata({"source": "conformance"}),
+        }
+
+    def create_customer(
+        self, params: dict[str, Any] | None = None, *, encoding: str = "json"
+    ) -> tuple[Exchange, dict[str, Any]]:
+        """Create a customer (run metadata added); fail unless the answer is a 200 object."""
+        params = dict(self.customer_params() if params is None else params)
+        params["metadata"] = {**params.get("metadata", {}), **self.run_metadata()}
+        if encoding == "form":
+            exchange = self.client.request("POST", "/v1/customers", form=form_pairs(params))
+        else:
+            exchange = self.client.request("POST", "/v1/customers", json_body=params)
+        body = self.body(exchange, 200, what="create a customer")
+        if not isinstance(body, dict) or not isinstance(body.get("id"), str) or not body["id"]:
+            self.fail("create a customer: the answer has no id", exchange=exchange, actual=body)
+        return exchange, body
+
+    def shared_customer(self) -> dict[str, Any]:
+        """Return a customer created once per run for checks that only read."""
+        found: dict[str, Any] = self.session.fixture("customer", lambda: self.create_customer()[1])
+        return found
+
+    def bank_account_params(self) -> dict[str, str]:
+        """Return valid bank account create parameters (spec: create a bank account)."""
+        bank = self.rng.choice(("HDFC", "ICIC", "SBIN", "UTIB", "KKBK"))
+        return {
+            "account_holder_name": " ".join(self.rng.choice(_NAMES)),
+            "account_ifsc": f"{bank}0{self.rng.randint(0, 999999):06d}",
+            "account_number": str(self.rng.randint(10**11, 10**14)),
+            "account_type": self.rng.choice(("savings", "current", "nre", "nro", "cc")),
+        }
+
+    def create_bank_account(
+        self, customer_id: str, params: dict[str, str] | None = None
+    ) -> tuple[Exchange, dict[str, Any]]:
+        """Create a bank account; fail unless the answer is a 200 object with an id."""
+        params = self.bank_account_params() if params is None else params
+        exchange = self.client.request(
+            "POST", f"/v1/customers/{customer_id}/bank_accounts", json_body=params
+        )
+        body = self.body(exchange, 200, what="create a bank account")
+        if not isinstance(body, dict) or not isinstance(body.get("id"), str) or not body["id"]:
+            self.fail("create a bank account: the answer has no id", exchange=exchange, actual=body)
+        return exchange, body
+
+
+_NAMES = (
+    ("Asha", "Verma"),
+    ("Ravi", "Iyer"),
+    ("Priya", "Nair"),
+    ("Arjun", "Reddy"),
+    ("Meera", "Joshi"),
+    ("Vikram", "Singh"),
+    ("Ananya", "Das"),
+    ("Karthik", "Subramanian"),
+    ("आशा", "वर्मा"),
+    ("ரவி", "ஐயர்"),
+)

@@ -1,0 +1,172 @@
+"""The fuzz phase: Schemathesis generates requests from the OpenAPI document; our client sends
+them (bounded, masked, recorded) and our response checks judge every answer.
+
+Schemathesis is used through its public API only: ``schemathesis.openapi.from_path``,
+``operation.as_strategy()``, ``case.as_transport_kwargs()`` and ``schemathesis.check``. The
+response checks are also registered as Schemathesis checks (:func:`schemathesis_checks`), so a
+project's own Schemathesis tests can run them: ``case.call_and_validate(checks=...)``.
+"""
+
+from __future__ import annotations
+
+import functools
+import urllib.parse
+from collections.abc import Callable
+from typing import Any
+
+from ..client import Exchange, form_pairs, key_mode
+from ..validation import Level
+from ._context import RUN_METADATA_KEY, CheckContext, RunSettings, Session
+from ._registry import all_checks
+
+__all__ = ["run_fuzz", "schemathesis_checks"]
+
+_DROPPED_HEADERS = frozenset({"authorization", "user-agent", "accept-encoding", "connection"})
+
+
+def run_fuzz(ctx: CheckContext) -> None:
+    """Send the tier's number of generated cases per operation; response checks judge them."""
+    import schemathesis
+    from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
+
+    from lotuspay_contract import schemas
+
+    schema = schemathesis.openapi.from_path(schemas.openapi_path())
+    # Negative cases (wrong types, missing fields) probe the "4xx, never 5xx" rule too.
+    modes = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
+    schema.config.generation.update(modes=modes)  # type: ignore[arg-type]
+    operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
+    for operation in operations:
+
+        @seed(ctx.settings.seed)
+        @settings(
+            max_examples=ctx.tier.fuzz_examples,
+            database=None,
+            deadline=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+            verbosity=Verbosity.quiet,
+        )
+        @given(operation.as_strategy())
+        def send(case: Any) -> None:
+            _send_case(ctx, case)
+
+        send()
+
+
+def _send_case(ctx: CheckContext, case: Any) -> Exchange:
+    kwargs = case.as_transport_kwargs(base_url=ctx.settings.base_url)
+    path = urllib.parse.urlsplit(kwargs["url"]).path
+    headers = {
+        k: str(v)
+        for k, v in (kwargs.get("headers") or {}).items()
+        if k.lower() not in _DROPPED_HEADERS and not k.lower().startswith("x-schemathesis")
+    }
+    params = [(str(k), str(v)) for k, v in _flatten_params(kwargs.get("params") or {})]
+    body: dict[str, Any] = {}
+    media = getattr(case, "media_type", None)
+    if type(case.body).__name__ == "NotSet":  # a negative case without a body
+        media = None
+    if media == "application/json":
+        body["json_body"] = _mark_run(ctx, case, case.body)
+    elif media == "application/x-www-form-urlencoded" and isinstance(case.body, dict):
+        body["form"] = form_pairs(_mark_run(ctx, case, case.body))
+    return ctx.client.request(kwargs["method"], path, params=params, headers=headers, **body)
+
+
+def _flatten_params(params: dict[str, Any]) -> list[tuple[Any, Any]]:
+    pairs: list[tuple[Any, Any]] = []
+    for key, value in params.items():
+        pairs.extend((key, v) for v in value) if isinstance(value, list) else pairs.append(
+            (key, value)
+        )
+    return pairs
+
+
+def _mark_run(ctx: CheckContext, case: Any, body: Any) -> Any:
+    """Add the run's metadata to generated customer creates, so users can find them."""
+    if case.operation.path == "/v1/customers" and isinstance(body, dict):
+        metadata = body.get("metadata", {})
+        if isinstance(metadata, dict) and len(metadata) < 50:
+            return {**body, "metadata": {**metadata, RUN_METADATA_KEY: ctx.settings.run_id}}
+    return body
+
+
+def _exchange_from(response: Any) -> Exchange:
+    """Build our record of a Schemathesis response (its request is a requests.PreparedRequest)."""
+    import httpx
+
+    request = response.request
+    url = urllib.parse.urlsplit(request.url)
+    auth = request.headers.get("Authorization", "")
+    key = None
+    if auth.lower().startswith("basic "):
+        import base64
+
+        try:
+            key = base64.b64decode(auth[6:]).decode().split(":", 1)[0]
+        except (ValueError, UnicodeDecodeError):
+            key = None
+    headers = httpx.Headers(
+        {k: v[0] if isinstance(v, list) else v for k, v in response.headers.items()}
+    )
+    body = request.body.encode() if isinstance(request.body, str) else request.body
+    return Exchange(
+        method=request.method,
+        url=f"{url.scheme}://{url.netloc}{url.path}",
+        path=url.path,
+        params=urllib.parse.parse_qsl(url.query),
+        request_headers={},
+        request_body=body,
+        key_mode=key_mode(key),
+        masked_key=None,
+        status=response.status_code,
+        headers=headers,
+        content=response.content or b"",
+        elapsed=response.elapsed,
+    )
+
+
+@functools.cache
+def schemathesis_checks() -> tuple[Callable[..., Any], ...]:
+    """Register every response check as a Schemathesis check; return them.
+
+    Each raises our ``CheckFailure`` (an AssertionError) on a MUST finding.
+
+    >>> case.call_and_validate(checks=schemathesis_checks())  # doctest: +SKIP
+    """
+    import schemathesis
+
+    registered = []
+    for check in (c for c in all_checks() if c.kind == "response"):
+
+        def run(ctx: Any, response: Any, case: Any, _check: Any = check) -> bool | None:
+            settings = RunSettings("", None, _tiers()["smoke"], 0, "schemathesis")
+            session = Session(settings, _NullClient())  # type: ignore[arg-type]
+            context = CheckContext(_check, session)
+            from ._failure import CheckFailure
+
+            try:
+                _check.func(context, _exchange_from(response))
+            except CheckFailure as failure:
+                context.add(failure)
+            for finding in context.findings:
+                if finding.level is Level.MUST:
+                    raise finding
+            return None
+
+        run.__name__ = check.id.lower().replace("-", "_")
+        registered.append(schemathesis.check(run))
+    return tuple(registered)
+
+
+def _tiers() -> dict[str, Any]:
+    from ._context import TIERS
+
+    return TIERS
+
+
+class _NullClient:
+    """Stands in for a client where a check only judges a response and sends nothing."""
+
+    on_exchange: Any = None

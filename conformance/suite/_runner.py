@@ -1,0 +1,298 @@
+"""Run the checks catalogue against a target and collect a verdict per check.
+
+The runner owns the clients, the run's shared fixtures and the order of checks; the checks only
+send requests and judge answers. A check's status comes from its findings' levels: any MUST
+finding fails it; a SHOULD finding fails it under ``strict`` and warns otherwise; a MAY finding is
+a note. A target that stops answering stops the run early (bounded time on a hostile server).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import httpx
+
+from ..client import LiveWriteRefused, LotusPayClient, TargetError, key_mode
+from ..redact import mask_key, redact
+from ..validation import Level
+from . import checks as _builtin_checks  # noqa: F401  (registers the built-in checks)
+from ._context import CheckContext, RunSettings, Session
+from ._failure import CheckFailure
+from ._registry import FAMILIES, Check, all_checks, get_check
+
+__all__ = [
+    "CheckResult",
+    "RunResult",
+    "TargetUnreachable",
+    "close_session",
+    "new_run_id",
+    "notices_for",
+    "open_session",
+    "response_result",
+    "run_check",
+    "run_suite",
+    "select_checks",
+]
+
+_STOP_AFTER_TARGET_ERRORS: Final = 3
+STATUSES: Final = ("passed", "failed", "error", "warned", "noted", "skipped")
+
+
+class TargetUnreachable(Exception):
+    """The target cannot be reached at all (nothing listens, DNS, TLS): no verdict possible."""
+
+
+def new_run_id() -> str:
+    """Return a fresh run id: a UTC timestamp and a random suffix, safe in metadata and emails."""
+    return time.strftime("%Y%m%dt%H%M%S", time.gmtime()) + secrets.token_hex(3)
+
+
+@dataclass
+class CheckResult:
+    """The verdict on one check."""
+
+    check: Check
+    status: str
+    findings: list[CheckFailure] = field(default_factory=list)
+    duration: float = 0.0
+    reason: str | None = None
+    occurrences: int = 0
+
+    @property
+    def failing(self) -> bool:
+        return self.status in ("failed", "error")
+
+
+@dataclass
+class RunResult:
+    """Every check's verdict, and what the run was."""
+
+    settings: RunSettings
+    results: list[CheckResult]
+    duration: float
+    requests: int
+    notices: list[str] = field(default_factory=list)
+    stopped: str | None = None
+
+    @property
+    def target(self) -> str:
+        return redact(self.settings.base_url)
+
+    @property
+    def masked_key(self) -> str:
+        return mask_key(self.settings.api_key)
+
+    def counts(self) -> dict[str, int]:
+        """Return how many checks ended in each status, plus the total."""
+        counts = {status: 0 for status in STATUSES}
+        for result in self.results:
+            counts[result.status] += 1
+        counts["total"] = len(self.results)
+        return counts
+
+    @property
+    def exit_code(self) -> int:
+        """0 when no check fails, 1 otherwise."""
+        return 1 if any(r.failing for r in self.results) else 0
+
+
+def select_checks(selection: Iterable[str] | None, tier: str) -> list[Check]:
+    """Return the checks to run: ``selection`` (ids or family names) or the tier's checks."""
+    if not selection:
+        return [c for c in all_checks() if c.runs_in(tier)]
+    wanted: list[Check] = []
+    for item in selection:
+        picked = [c for c in all_checks() if c.family == item] if item in FAMILIES else None
+        for check in picked or [get_check(item)]:
+            if check not in wanted:
+                wanted.append(check)
+    order = all_checks()
+    return sorted(wanted, key=order.index)
+
+
+def _status(findings: Sequence[CheckFailure], strict: bool) -> str:
+    levels = {f.level for f in findings}
+    if Level.MUST in levels or (strict and Level.SHOULD in levels):
+        return "failed"
+    if Level.SHOULD in levels:
+        return "warned"
+    return "noted" if Level.MAY in levels else "passed"
+
+
+def open_session(
+    settings: RunSettings,
+    checks: Sequence[Check],
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Session:
+    """Return a session for ``checks``: clients for the key (and live key), fixtures, findings.
+
+    Raises :class:`TargetUnreachable` when nothing answers at the base URL. Close it with
+    :func:`close_session`.
+    """
+    limits: dict[str, Any] = {
+        "allow_live": settings.allow_live,
+        "transport": transport,
+        "timeout": httpx.Timeout(settings.read_timeout, connect=min(5.0, settings.read_timeout)),
+        "deadline": settings.deadline,
+    }
+    client = LotusPayClient(settings.base_url, settings.api_key, **limits)
+    live_client = None
+    if settings.live_key:
+        live_client = LotusPayClient(settings.base_url, settings.live_key, **limits)
+        client.secrets.add(settings.live_key)
+    session = Session(settings, client, [c for c in checks if c.kind == "response"], live_client)
+    try:
+        _preflight(session)
+    except TargetUnreachable:
+        close_session(session)
+        raise
+    return session
+
+
+def close_session(session: Session) -> None:
+    """Close the session's clients."""
+    session.client.close()
+    if session.live_client is not None:
+        session.live_client.close()
+
+
+def response_result(check: Check, session: Session) -> CheckResult:
+    """Return the verdict of response check ``check`` on everything the session saw."""
+    ctx = session.response_contexts[check.id]
+    status = _status(ctx.findings, session.settings.strict)
+    return CheckResult(check, status, ctx.findings, occurrences=ctx.occurrences)
+
+
+def run_suite(
+    settings: RunSettings,
+    *,
+    checks: Sequence[Check] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_result: Callable[[CheckResult], None] | None = None,
+) -> RunResult:
+    """Run ``checks`` (default: the tier's) against ``settings.base_url``; return the verdicts.
+
+    Raises :class:`TargetUnreachable` when nothing answers at the base URL.
+
+    >>> result = run_suite(settings)  # doctest: +SKIP
+    >>> result.exit_code  # doctest: +SKIP
+    0
+    """
+    started = time.monotonic()
+    chosen = list(checks) if checks is not None else select_checks(None, settings.tier.name)
+    session = open_session(settings, chosen, transport=transport)
+    results: dict[str, CheckResult] = {}
+    stopped: str | None = None
+    try:
+        target_errors = 0
+        for check in (c for c in chosen if c.kind == "scenario"):
+            if stopped is not None:
+                results[check.id] = CheckResult(check, "skipped", reason=stopped)
+                continue
+            result = run_check(check, session)
+            results[check.id] = result
+            target_errors = target_errors + 1 if result.reason == "target" else 0
+            if target_errors >= _STOP_AFTER_TARGET_ERRORS:
+                stopped = "not run: the target stopped answering"
+            if on_result is not None:
+                on_result(result)
+    except KeyboardInterrupt:
+        stopped = "not run: interrupted"
+    finally:
+        close_session(session)
+    for check in chosen:
+        if check.kind == "response":
+            results[check.id] = response_result(check, session)
+        elif check.id not in results:
+            results[check.id] = CheckResult(check, "skipped", reason=stopped or "not run")
+    ordered = [results[c.id] for c in chosen]
+    return RunResult(
+        settings,
+        ordered,
+        time.monotonic() - started,
+        session.exchanges,
+        notices_for(settings, chosen),
+        stopped,
+    )
+
+
+def notices_for(settings: RunSettings, chosen: Sequence[Check]) -> list[str]:
+    """Return what the user must know before the run: skipped writes, missing keys."""
+    notices = []
+    if key_mode(settings.api_key) == "live" and not settings.allow_live:
+        writes = sum(1 for c in chosen if c.writes)
+        notices.append(
+            f"live key: {writes} check(s) that create objects are skipped and every write is "
+            "refused; pass --allow-live to run them against live data"
+        )
+    if settings.live_key is None and any(c.needs_live_key for c in chosen):
+        notices.append("no live key: the live/test separation check is skipped (--live-key)")
+    return notices
+
+
+def _preflight(session: Session) -> None:
+    """Fail fast, with one line, when nothing answers; anything that answers gets checked."""
+    try:
+        session.client.request("GET", "/v1/customers", params=[("limit", "1")])
+    except TargetError as exc:
+        if exc.kind == "connect":
+            raise TargetUnreachable(str(exc)) from None
+        _record_target_error(session, exc)
+
+
+def _record_target_error(session: Session, exc: TargetError) -> CheckFailure:
+    ctx = session.response_contexts.get("CUS-HTTP-004")
+    check = ctx.check if ctx else get_check("CUS-HTTP-004")
+    failure = CheckFailure(
+        check.id,
+        check.title,
+        Level.MUST,
+        str(exc),
+        request=exc.curl,
+        seed=session.settings.seed,
+        rule=exc.kind,
+    )
+    if ctx is not None:
+        ctx.add(failure)
+    return failure
+
+
+def run_check(check: Check, session: Session) -> CheckResult:
+    """Run scenario check ``check`` in ``session``; return its verdict (never raises)."""
+    settings = session.settings
+    if check.writes and key_mode(settings.api_key) == "live" and not settings.allow_live:
+        return CheckResult(check, "skipped", reason="writes refused with a live key")
+    if check.needs_live_key and session.live_client is None:
+        return CheckResult(check, "skipped", reason="needs --live-key")
+    ctx = CheckContext(check, session)
+    started = time.monotonic()
+    reason = None
+    status = None
+    try:
+        check.func(ctx)
+    except CheckFailure as failure:
+        ctx.add(failure)
+    except TargetError as exc:
+        target = _record_target_error(session, exc)
+        finding = ctx.finding(f"a request got no usable answer: {target.message}", rule=exc.kind)
+        finding.request = exc.curl
+        ctx.add(finding)
+        status, reason = "error", "target"
+    except LiveWriteRefused as exc:
+        status, reason = "skipped", str(exc)
+    except Exception as exc:  # a bug in a check or a value the check did not foresee
+        ctx.add(ctx.finding(f"the check could not finish: {type(exc).__name__}: {exc}"))
+        status, reason = "error", "exception"
+    return CheckResult(
+        check,
+        status or _status(ctx.findings, settings.strict),
+        ctx.findings,
+        time.monotonic() - started,
+        reason,
+        ctx.occurrences,
+    )

@@ -1,0 +1,153 @@
+"""The stateful phase: a Hypothesis rule-based state machine against a model of the API.
+
+Rules create customers (JSON or form bodies) and bank accounts, retrieve them, list and page;
+every answer is compared with a simple model: what was created, in which order. Bounded by the
+tier (examples x steps). Spec: create-a-customer, retrieve-a-customer, list-all-customers
+(newest first, limit), create-a-bank-account, list bank accounts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..client import form_pairs
+from ._context import RUN_METADATA_KEY, CheckContext
+from .checks.roundtrip import expect_stored
+
+__all__ = ["run_state_machine"]
+
+
+def run_state_machine(ctx: CheckContext) -> None:
+    """Run the machine with the tier's budget and the run's seed; findings fail the check."""
+    import hypothesis.strategies as st
+    from hypothesis import HealthCheck, Phase, Verbosity, seed, settings
+    from hypothesis.stateful import (
+        Bundle,
+        RuleBasedStateMachine,
+        precondition,
+        rule,
+        run_state_machine_as_test,
+    )
+
+    from lotuspay_contract.strategies import bank_account_create_params, customer_create_params
+
+    class CustomersMachine(RuleBasedStateMachine):
+        customers = Bundle("customers")
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.created: list[str] = []  # customer ids, oldest first
+            self.params: dict[str, dict[str, Any]] = {}
+            self.bank_accounts: dict[str, list[str]] = {}
+
+        @rule(
+            target=customers,
+            params=customer_create_params(),
+            encoding=st.sampled_from(["json", "form"]),
+        )
+        def create_customer(self, params: dict[str, Any], encoding: str) -> str:
+            metadata = dict(list((params.get("metadata") or {}).items())[:49])
+            params = {**params, "metadata": {**metadata, RUN_METADATA_KEY: ctx.settings.run_id}}
+            exchange, body = ctx.create_customer(params, encoding=encoding)
+            expect_stored(ctx, params, body, exchange, f"{encoding} create")
+            self.created.append(body["id"])
+            self.params[body["id"]] = params
+            self.bank_accounts[body["id"]] = []
+            return str(body["id"])
+
+        @rule(customer_id=customers)
+        def retrieve_customer(self, customer_id: str) -> None:
+            exchange = ctx.client.request("GET", f"/v1/customers/{customer_id}")
+            body = ctx.body(exchange, 200, what="retrieve a created customer")
+            expect_stored(ctx, self.params[customer_id], body, exchange, "retrieve")
+            child = body.get("bank_accounts") if isinstance(body, dict) else None
+            count = child.get("total_count") if isinstance(child, dict) else None
+            wanted = len(self.bank_accounts[customer_id])
+            ctx.expect(
+                count is None or count == wanted,
+                "bank_accounts.total_count differs from the bank accounts created",
+                exchange=exchange,
+                pointer="/bank_accounts/total_count",
+                expected=wanted,
+                actual=count,
+            )
+
+        @rule(
+            customer_id=customers,
+            params=bank_account_create_params(),
+            encoding=st.sampled_from(["json", "form"]),
+        )
+        def create_bank_account(
+            self, customer_id: str, params: dict[str, str], encoding: str
+        ) -> None:
+            path = f"/v1/customers/{customer_id}/bank_accounts"
+            if encoding == "form":
+                exchange = ctx.client.request("POST", path, form=form_pairs(params))
+            else:
+                exchange = ctx.client.request("POST", path, json_body=params)
+            body = ctx.body(exchange, 200, what="create a bank account")
+            ctx.expect(
+                isinstance(body, dict) and body.get("customer") == customer_id,
+                "the bank account does not name its customer",
+                exchange=exchange,
+                pointer="/customer",
+                expected=customer_id,
+                actual=body.get("customer") if isinstance(body, dict) else body,
+            )
+            self.bank_accounts[customer_id].append(body["id"])
+
+        @rule(customer_id=customers)
+        def list_bank_accounts(self, customer_id: str) -> None:
+            exchange = ctx.client.request("GET", f"/v1/customers/{customer_id}/bank_accounts")
+            body = ctx.body(exchange, 200, what="list bank accounts")
+            data = body.get("data") if isinstance(body, dict) else None
+            ids = (
+                {i.get("id") for i in data if isinstance(i, dict)}
+                if isinstance(data, list)
+                else set()
+            )
+            wanted = set(self.bank_accounts[customer_id])
+            ctx.expect(
+                ids == wanted,
+                "the bank account list differs from those created",
+                exchange=exchange,
+                pointer="/data",
+                expected=sorted(wanted),
+                actual=sorted(map(str, ids)),
+            )
+
+        @precondition(lambda self: bool(self.created))
+        @rule(limit=st.integers(min_value=1, max_value=5))
+        def list_first_page(self, limit: int) -> None:
+            # The machine's customers are the newest on the target: they lead the first page.
+            exchange = ctx.client.request("GET", "/v1/customers", params=[("limit", str(limit))])
+            body = ctx.body(exchange, 200, what="list customers")
+            data = body.get("data") if isinstance(body, dict) else None
+            ids = (
+                [i.get("id") for i in data if isinstance(i, dict)] if isinstance(data, list) else []
+            )
+            newest = list(reversed(self.created))[:limit]
+            ctx.expect(
+                ids[: len(newest)] == newest,
+                "the first page does not start with the newest customers, newest first",
+                exchange=exchange,
+                pointer="/data",
+                expected=newest,
+                actual=ids,
+            )
+
+    machine = seed(ctx.settings.seed)(CustomersMachine)
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            max_examples=ctx.tier.stateful_examples,
+            stateful_step_count=ctx.tier.stateful_steps,
+            database=None,
+            deadline=None,
+            phases=[Phase.explicit, Phase.generate]
+            + ([Phase.shrink] if ctx.tier.name == "deep" else []),
+            suppress_health_check=list(HealthCheck),
+            report_multiple_bugs=False,
+            verbosity=Verbosity.quiet,
+        ),
+    )

@@ -1,0 +1,125 @@
+"""Auth checks: no key or a malformed key gets 401; keys see only their own account and mode.
+
+Spec: transport and modes (HTTP Basic with the secret key; the key decides the mode), errors
+(401 no valid API key).
+"""
+
+from __future__ import annotations
+
+import string
+
+from ...validation import Level
+from .._context import CheckContext
+from .._registry import scenario_check
+
+__all__ = [
+    "check_live_test_separate",
+    "check_malformed_key_401",
+    "check_missing_key_401",
+    "check_other_key_isolated",
+]
+
+
+@scenario_check(
+    "CUS-AUTH-001",
+    Level.MUST,
+    "A request without a key gets 401",
+    "[doc] errors: 401 no valid API key provided",
+    writes=False,
+)
+def check_missing_key_401(ctx: CheckContext) -> None:
+    ctx.expect_error(ctx.client.request("GET", "/v1/customers", key=None), 401, "no key")
+    exchange = ctx.client.request("GET", "/v1/customers/CU0000ZZZZZZ00", key=None)
+    ctx.expect_error(exchange, 401, "retrieve with no key")
+
+
+@scenario_check(
+    "CUS-AUTH-002",
+    Level.MUST,
+    "A malformed or unknown-prefix key gets 401",
+    "[doc] transport and modes: keys start sk_test_ or sk_live_; errors: 401",
+    writes=False,
+)
+def check_malformed_key_401(ctx: CheckContext) -> None:
+    for key in ("not-a-key", "sk_test_", "pk_test_0123456789abcdefghij", "sk_prod_0123456789abc"):
+        exchange = ctx.client.request("GET", "/v1/customers", key=key)
+        ctx.expect_error(exchange, 401, f"malformed key {key[:8]!r}…")
+    # A key sent as a bearer token instead of Basic auth is no valid credential either.
+    exchange = ctx.client.request(
+        "GET", "/v1/customers", key=None, headers={"Authorization": "Bearer not-a-key"}
+    )
+    ctx.expect_error(exchange, 401, "a bearer token")
+
+
+@scenario_check(
+    "CUS-AUTH-003",
+    Level.MUST,
+    "Another key cannot see this key's customers",
+    "[doc] transport and modes: the secret key identifies the account",
+)
+def check_other_key_isolated(ctx: CheckContext) -> None:
+    customer_id = ctx.shared_customer()["id"]
+    alphabet = string.ascii_letters + string.digits
+    other = "sk_test_" + "".join(ctx.rng.choice(alphabet) for _ in range(24))
+    exchange = ctx.client.request("GET", f"/v1/customers/{customer_id}", key=other)
+    ctx.expect(
+        exchange.status in (401, 404),
+        f"another key retrieving this key's customer got {exchange.status}",
+        exchange=exchange,
+        expected="401 or 404",
+        actual=exchange.status,
+    )
+    exchange = ctx.client.request("GET", "/v1/customers", params=[("limit", "100")], key=other)
+    if exchange.status == 200:
+        body = ctx.body(exchange, what="list with another key")
+        data = body.get("data") if isinstance(body, dict) else None
+        ids = [c.get("id") for c in data if isinstance(c, dict)] if isinstance(data, list) else []
+        ctx.expect(
+            customer_id not in ids,
+            "another key lists this key's customer",
+            exchange=exchange,
+            expected="absent",
+            actual=customer_id,
+        )
+
+
+@scenario_check(
+    "CUS-AUTH-004",
+    Level.MUST,
+    "Live and test modes are separate",
+    "[doc] transport and modes: no mode switch, the key decides the mode",
+    needs_live_key=True,
+)
+def check_live_test_separate(ctx: CheckContext) -> None:
+    live = ctx.session.live_client
+    if live is None:  # the runner skips the check without a live key
+        return
+    customer_id = ctx.shared_customer()["id"]
+    exchange = live.request("GET", f"/v1/customers/{customer_id}")
+    ctx.expect(
+        exchange.status in (401, 404),
+        f"the live key retrieving a test-mode customer got {exchange.status}",
+        exchange=exchange,
+        expected="404",
+        actual=exchange.status,
+    )
+    exchange = live.request("GET", "/v1/customers", params=[("limit", "100")])
+    body = ctx.body(exchange, 200, what="list with the live key")
+    data = body.get("data") if isinstance(body, dict) else None
+    for index, item in enumerate(data if isinstance(data, list) else []):
+        if isinstance(item, dict):
+            ctx.expect(
+                item.get("id") != customer_id,
+                "the live key lists a test-mode customer",
+                exchange=exchange,
+                pointer=f"/data/{index}/id",
+                actual=customer_id,
+            )
+            ctx.expect(
+                item.get("livemode") is not False,
+                "the live key lists an object with livemode false",
+                exchange=exchange,
+                pointer=f"/data/{index}/livemode",
+                expected=True,
+                actual=item.get("livemode"),
+            )

@@ -1,0 +1,177 @@
+"""Bank account checks: create, retrieve, list, masking and the customer's child list.
+
+Spec: create-a-bank-account, retrieve-a-bank-account, the bank_account object (account_last4;
+the full number is never returned [conv]), the customer object (bank_accounts child list).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...client import Exchange
+from ...validation import Level
+from .._context import CheckContext
+from .._registry import scenario_check
+
+__all__ = [
+    "check_bank_account_crud",
+    "check_bank_account_in_child_list",
+    "check_bank_account_owner",
+    "check_bank_account_stored",
+    "check_number_never_returned",
+]
+
+_STORED = ("account_holder_name", "account_ifsc", "account_type")
+
+
+def _fixture(ctx: CheckContext) -> dict[str, Any]:
+    """Create, once per run, a customer with one bank account; keep every answer."""
+
+    def make() -> dict[str, Any]:
+        _, customer = ctx.create_customer()
+        params = ctx.bank_account_params()
+        created_exchange, created = ctx.create_bank_account(customer["id"], params)
+        return {
+            "customer": customer,
+            "params": params,
+            "created": created,
+            "created_exchange": created_exchange,
+        }
+
+    found: dict[str, Any] = ctx.session.fixture("bank_account", make)
+    return found
+
+
+def _retrieve(ctx: CheckContext, fx: dict[str, Any]) -> tuple[Exchange, Any]:
+    path = f"/v1/customers/{fx['customer']['id']}/bank_accounts/{fx['created']['id']}"
+    exchange = ctx.client.request("GET", path)
+    return exchange, ctx.body(exchange, 200, what="retrieve the bank account")
+
+
+def _list(ctx: CheckContext, fx: dict[str, Any]) -> tuple[Exchange, Any]:
+    exchange = ctx.client.request("GET", f"/v1/customers/{fx['customer']['id']}/bank_accounts")
+    return exchange, ctx.body(exchange, 200, what="list the customer's bank accounts")
+
+
+def _data_ids(body: Any) -> list[Any]:
+    data = body.get("data") if isinstance(body, dict) else None
+    return [i.get("id") for i in data if isinstance(i, dict)] if isinstance(data, list) else []
+
+
+@scenario_check(
+    "CUS-BANK-001",
+    Level.MUST,
+    "A bank account is created, retrieved equal, and listed",
+    "[doc] create-a-bank-account, retrieve-a-bank-account, list bank accounts",
+)
+def check_bank_account_crud(ctx: CheckContext) -> None:
+    fx = _fixture(ctx)
+    created = fx["created"]
+    exchange, got = _retrieve(ctx, fx)
+    for key, value in created.items():
+        if key in ("id", "object", "created", "livemode", "customer", *_STORED, "account_last4"):
+            ctx.expect_field(
+                got,
+                key,
+                value,
+                f"{key} differs between the create answer and a retrieve",
+                exchange=exchange,
+            )
+    exchange, listing = _list(ctx, fx)
+    ctx.expect(
+        created["id"] in _data_ids(listing),
+        "the new bank account is not listed",
+        exchange=exchange,
+        pointer="/data",
+        expected=created["id"],
+        actual=_data_ids(listing),
+    )
+
+
+@scenario_check(
+    "CUS-BANK-002",
+    Level.MUST,
+    "Bank account fields are stored as sent; account_last4 is the number's last four",
+    "[doc] the-bank-account-object: account_last4",
+)
+def check_bank_account_stored(ctx: CheckContext) -> None:
+    fx = _fixture(ctx)
+    params = fx["params"]
+    for exchange, body in ((fx["created_exchange"], fx["created"]), _retrieve(ctx, fx)):
+        for key in _STORED:
+            ctx.expect_field(
+                body, key, params[key], f"{key} does not come back as sent", exchange=exchange
+            )
+        ctx.expect_field(
+            body,
+            "account_last4",
+            params["account_number"][-4:],
+            "account_last4 is not the last four characters of the number",
+            exchange=exchange,
+        )
+
+
+@scenario_check(
+    "CUS-BANK-003",
+    Level.SHOULD,
+    "The full account number is never returned",
+    "[conv] the-bank-account-object: only account_last4",
+)
+def check_number_never_returned(ctx: CheckContext) -> None:
+    fx = _fixture(ctx)
+    number = fx["params"]["account_number"].encode()
+    answers = [fx["created_exchange"], _retrieve(ctx, fx)[0], _list(ctx, fx)[0]]
+    answers.append(ctx.client.request("GET", f"/v1/customers/{fx['customer']['id']}"))
+    for exchange in answers:
+        ctx.expect(
+            number not in exchange.content,
+            "the full account number is in the answer",
+            exchange=exchange,
+            expected="only the last four digits",
+            actual="full number present",
+        )
+
+
+@scenario_check(
+    "CUS-BANK-004",
+    Level.MUST,
+    "A new bank account appears in its customer's bank_accounts child list",
+    "[doc] the-customer-object: bank_accounts lists the customer's bank accounts",
+)
+def check_bank_account_in_child_list(ctx: CheckContext) -> None:
+    fx = _fixture(ctx)
+    exchange = ctx.client.request("GET", f"/v1/customers/{fx['customer']['id']}")
+    body = ctx.body(exchange, 200, what="retrieve the bank account's customer")
+    child = body.get("bank_accounts") if isinstance(body, dict) else None
+    ctx.expect(
+        fx["created"]["id"] in _data_ids(child),
+        "the bank account is missing from the customer's bank_accounts",
+        exchange=exchange,
+        pointer="/bank_accounts/data",
+        expected=fx["created"]["id"],
+        actual=_data_ids(child),
+    )
+    count = child.get("total_count") if isinstance(child, dict) else None
+    ctx.expect(
+        count == 1,
+        "bank_accounts.total_count does not count the one bank account",
+        exchange=exchange,
+        pointer="/bank_accounts/total_count",
+        expected=1,
+        actual=count,
+    )
+
+
+@scenario_check(
+    "CUS-BANK-005",
+    Level.MUST,
+    "A bank account names its owning customer",
+    "[doc] the-bank-account-object: customer",
+)
+def check_bank_account_owner(ctx: CheckContext) -> None:
+    fx = _fixture(ctx)
+    owner = fx["customer"]["id"]
+    for exchange, body in ((fx["created_exchange"], fx["created"]), _retrieve(ctx, fx)):
+        ctx.expect_field(
+            body, "customer", owner, "customer does not name the owner", exchange=exchange
+        )

@@ -1,0 +1,107 @@
+"""Idempotency checks: a replayed ``Idempotency-Key`` returns the first answer, creates nothing.
+
+Spec: idempotent-requests: the first response (status and body, even an error) for a key is saved
+and replayed for later requests with the same key [doc].
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...client import Exchange
+from ...validation import Level
+from .._context import CheckContext
+from .._registry import scenario_check
+
+__all__ = ["check_replay_creates_nothing", "check_replay_identical"]
+
+
+def _post(ctx: CheckContext, key: str, params: dict[str, Any]) -> Exchange:
+    return ctx.client.request(
+        "POST", "/v1/customers", json_body=params, headers={"Idempotency-Key": key}
+    )
+
+
+def _new_key(ctx: CheckContext) -> str:
+    return f"lpc-{ctx.settings.run_id}-{ctx.rng.getrandbits(64):016x}"
+
+
+def _expect_same(ctx: CheckContext, first: Exchange, replay: Exchange, what: str) -> None:
+    ctx.expect(
+        replay.status == first.status,
+        f"{what}: the replay has another status",
+        exchange=replay,
+        expected=first.status,
+        actual=replay.status,
+    )
+    body, again = first.json_or_none(), replay.json_or_none()
+    ctx.expect(
+        again == body,
+        f"{what}: the replay's body differs from the first answer",
+        exchange=replay,
+        expected=body,
+        actual=again,
+    )
+
+
+def _count_by_email(ctx: CheckContext, email: str) -> tuple[Exchange, int]:
+    exchange = ctx.client.request("GET", "/v1/customers", params=[("email", email)])
+    if exchange.status != 200:
+        return exchange, 0  # an email matching nobody is an error (spec: list-all-customers)
+    body = ctx.body(exchange, what="list by email")
+    data = body.get("data") if isinstance(body, dict) else None
+    return exchange, len(data) if isinstance(data, list) else 0
+
+
+@scenario_check(
+    "CUS-IDEM-001",
+    Level.MUST,
+    "Replaying an Idempotency-Key returns the first status and body, errors too",
+    "[doc] idempotent-requests: the first response is saved and replayed, even an error",
+)
+def check_replay_identical(ctx: CheckContext) -> None:
+    key, params = _new_key(ctx), ctx.customer_params("idem")
+    first = _post(ctx, key, params)
+    ctx.body(first, 200, what="create with an Idempotency-Key")
+    _expect_same(ctx, first, _post(ctx, key, params), "a replayed create")
+    bad_key, bad = _new_key(ctx), {"email": "x" * 600 + "@example.in"}
+    failed = _post(ctx, bad_key, bad)
+    ctx.expect(
+        failed.status == 400,
+        "a create with a 600-character email did not get 400",
+        exchange=failed,
+        expected=400,
+        actual=failed.status,
+    )
+    _expect_same(ctx, failed, _post(ctx, bad_key, bad), "a replayed error")
+
+
+@scenario_check(
+    "CUS-IDEM-002",
+    Level.MUST,
+    "Replaying an Idempotency-Key creates no second customer, whatever the body",
+    "[doc] idempotent-requests: later requests with the same key get the saved answer",
+)
+def check_replay_creates_nothing(ctx: CheckContext) -> None:
+    key, params = _new_key(ctx), ctx.customer_params("idem")
+    for _ in range(2):
+        _post(ctx, key, params)
+    exchange, count = _count_by_email(ctx, params["email"])
+    ctx.expect(
+        count == 1,
+        "a replayed create made more than one customer (or none)",
+        exchange=exchange,
+        pointer="/data",
+        expected=1,
+        actual=count,
+    )
+    other = {**params, "email": ctx.unique_email("idem-other")}
+    replay = _post(ctx, key, other)
+    exchange, count = _count_by_email(ctx, other["email"])
+    ctx.expect(
+        count == 0,
+        "reusing a key with another body created a new customer",
+        exchange=replay,
+        expected="the first answer replayed",
+        actual=replay.json_or_none(),
+    )

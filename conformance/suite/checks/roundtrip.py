@@ -1,0 +1,166 @@
+"""Round-trip checks: what a client sends comes back unchanged, whatever the body encoding.
+
+Spec: create-a-customer (every argument optional; JSON or form bodies, a server must accept both),
+retrieve-a-customer, the customer object (metadata).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...client import Exchange
+from ...validation import Level
+from .._context import CheckContext
+from .._registry import scenario_check
+
+__all__ = [
+    "check_create_retrieve_equal",
+    "check_empty_metadata",
+    "check_indic_text_and_metadata",
+    "check_json_form_equivalent",
+    "check_params_stored",
+]
+
+#: The customer attributes a create sets or a retrieve must repeat (spec: the customer object).
+_STORED = ("name", "email", "identification", "mobile", "phone", "metadata")
+_STABLE = ("id", "object", "created", "livemode", *_STORED, "description")
+
+
+def expect_stored(
+    ctx: CheckContext, params: dict[str, Any], body: Any, exchange: Exchange, what: str
+) -> None:
+    """Fail unless every parameter sent is in ``body`` exactly as sent."""
+    for key in _STORED:
+        if key not in params:
+            continue
+        got = body.get(key) if isinstance(body, dict) else None
+        ctx.expect(
+            got == params[key],
+            f"{what}: {key} does not come back as sent",
+            exchange=exchange,
+            pointer=f"/{key}",
+            expected=params[key],
+            actual=got,
+        )
+
+
+def _with_run_metadata(ctx: CheckContext, params: dict[str, Any]) -> dict[str, Any]:
+    metadata = dict(params.get("metadata") or {})
+    while len(metadata) >= 50:  # stay inside the 50-key limit once our key is added (ours)
+        metadata.pop(next(iter(metadata)))
+    return {**params, "metadata": ctx.run_metadata(metadata)}
+
+
+@scenario_check(
+    "CUS-RT-001",
+    Level.MUST,
+    "A created customer retrieves equal to the create answer",
+    "[doc] create-a-customer, retrieve-a-customer",
+)
+def check_create_retrieve_equal(ctx: CheckContext) -> None:
+    _, created = ctx.create_customer()
+    exchange = ctx.client.request("GET", f"/v1/customers/{created['id']}")
+    got = ctx.body(exchange, 200, what="retrieve the new customer")
+    for key in _STABLE:
+        if key in created:
+            ctx.expect_field(
+                got,
+                key,
+                created[key],
+                f"{key} differs between the create answer and a retrieve",
+                exchange=exchange,
+            )
+
+
+@scenario_check(
+    "CUS-RT-002",
+    Level.MUST,
+    "Generated create parameters are stored exactly as sent",
+    "[doc] create-a-customer; the-customer-object",
+)
+def check_params_stored(ctx: CheckContext) -> None:
+    from lotuspay_contract.strategies import customer_create_params
+
+    def test(params: dict[str, Any]) -> None:
+        params = _with_run_metadata(ctx, params)
+        exchange, body = ctx.create_customer(params)
+        expect_stored(ctx, params, body, exchange, "create answer")
+        again = ctx.client.request("GET", f"/v1/customers/{body['id']}")
+        expect_stored(ctx, params, ctx.body(again, 200, what="retrieve"), again, "retrieve")
+
+    # A long name catches a short column (VARCHAR(32)); realistic Indian names run long.
+    long_names = {"name": "Venkata Lakshmi Narasimha Subrahmanya Sastry Chilakamarthi"}
+    ctx.for_examples(customer_create_params(), test, explicit=[long_names])
+
+
+@scenario_check(
+    "CUS-RT-003",
+    Level.MUST,
+    "JSON and form bodies create equivalent customers",
+    "[doc] base-urls: requests may be form-encoded (bracket notation) or JSON",
+)
+def check_json_form_equivalent(ctx: CheckContext) -> None:
+    params = ctx.customer_params("json")
+    params["metadata"] = ctx.run_metadata({"plan": "gold", "note": "a=b&c[d]"})
+    _, by_json = ctx.create_customer(params)
+    form_params = {**params, "email": ctx.unique_email("form")}
+    exchange, by_form = ctx.create_customer(form_params, encoding="form")
+    for key in _STORED:
+        want = form_params[key] if key == "email" else by_json.get(key)
+        ctx.expect_field(
+            by_form,
+            key,
+            want,
+            f"{key} differs between a JSON and a form create of the same parameters",
+            exchange=exchange,
+        )
+
+
+_INDIC = {
+    "name": "अनन्या कृष्णमूर्ति",
+    "metadata": {
+        "city": "சென்னை",
+        "note": "ধন্যবাদ — ₹ 1,000",
+        "branch": "ಬೆಂಗಳೂರು",
+        "emoji": "🙏",
+    },
+}
+
+
+@scenario_check(
+    "CUS-RT-004",
+    Level.MUST,
+    "Metadata and Indic text survive a round trip, JSON and form",
+    "[doc] the-customer-object: metadata; names in Indic scripts",
+)
+def check_indic_text_and_metadata(ctx: CheckContext) -> None:
+    for encoding in ("json", "form"):
+        params = _with_run_metadata(ctx, {**_INDIC, "email": ctx.unique_email(encoding)})
+        exchange, body = ctx.create_customer(params, encoding=encoding)
+        expect_stored(ctx, params, body, exchange, f"{encoding} create answer")
+        again = ctx.client.request("GET", f"/v1/customers/{body['id']}")
+        got = ctx.body(again, 200, what="retrieve")
+        expect_stored(ctx, params, got, again, f"retrieve after a {encoding} create")
+
+
+@scenario_check(
+    "CUS-RT-005",
+    Level.MUST,
+    "A customer created without metadata has metadata {}",
+    "[doc] the-customer-object: metadata is an object; [conv] {} when empty",
+)
+def check_empty_metadata(ctx: CheckContext) -> None:
+    # The one object the suite creates without run metadata, since empty metadata is the point:
+    # its email carries the run id instead, so it can still be found (spec: safety).
+    params = {"name": "Lakshmi Rao", "email": ctx.unique_email("no-metadata")}
+    exchange = ctx.client.request("POST", "/v1/customers", json_body=params)
+    body = ctx.body(exchange, 200, what="create a customer without metadata")
+    got = body.get("metadata") if isinstance(body, dict) else None
+    ctx.expect(
+        got == {},
+        "metadata of a customer created without it is not {}",
+        exchange=exchange,
+        pointer="/metadata",
+        expected={},
+        actual=got,
+    )

@@ -1,0 +1,25 @@
+"""Judging documents offline: the validator, its violations, strict JSON input, HAR files.
+
+May import ``redact`` and the ``schemas`` data package; nothing above it (``client``, ``suite``,
+``report``, ``cli``, ``mock``, ``plugin``).
+"""
+
+from ._har import EntryResult, HarError, validate_har
+from ._json_input import UnreadableInput, loads_strict, read_json
+from ._semantics import CLOCK_SKEW_SECONDS
+from ._validator import validate
+from ._violation import Level, Violation, join_pointer
+
+__all__ = [
+    "CLOCK_SKEW_SECONDS",
+    "EntryResult",
+    "HarError",
+    "Level",
+    "UnreadableInput",
+    "Violation",
+    "join_pointer",
+    "loads_strict",
+    "read_json",
+    "validate",
+    "validate_har",
+]

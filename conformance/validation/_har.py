@@ -1,0 +1,244 @@
+"""Validate recorded traffic (a HAR file) against the contract, offline.
+
+Each entry is matched to an operation of ``schemas/openapi.yaml`` by method and path (any prefix
+before ``/v1`` is allowed, so recordings through a gateway match too). The response is checked:
+status documented for the operation, JSON content type, body schema and semantic rules. The
+request body is checked only when the server accepted it (2xx): a rejected bad request is the
+server doing its job, an accepted one is a finding. Entries for unknown paths are listed, not
+failed. Headers are never printed, and URLs are shown without credentials.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from typing import Any
+
+from lotuspay_contract import schemas
+
+from ..redact import redact
+from ._json_input import loads_strict
+from ._validator import validate
+from ._violation import Level, Violation
+
+__all__ = ["EntryResult", "HarError", "validate_har"]
+
+_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+class HarError(ValueError):
+    """The file is not a HAR document this module can read."""
+
+
+@dataclass(frozen=True)
+class _Operation:
+    operation_id: str
+    method: str
+    pattern: re.Pattern[str]
+    request_schema: str | None
+    responses: dict[str, str]  # status -> schema name
+
+
+@dataclass
+class EntryResult:
+    """What one HAR entry showed: the matched operation (None: unknown path) and violations."""
+
+    index: int
+    method: str
+    url: str
+    status: int | None
+    operation: str | None
+    findings: list[tuple[str, Violation]] = field(default_factory=list)  # (part, violation)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as JSON-ready data."""
+        return {
+            "entry": self.index,
+            "method": self.method,
+            "url": self.url,
+            "status": self.status,
+            "operation": self.operation,
+            "violations": [{"part": part, **v.to_dict()} for part, v in self.findings],
+        }
+
+
+def _schema_name(node: dict[str, Any]) -> str | None:
+    ref = node.get("$ref", "")
+    return ref.rsplit("/", 1)[1] if ref.startswith("#/components/schemas/") else None
+
+
+def _operations() -> list[_Operation]:
+    document = schemas.load_openapi()
+    components = document["components"]
+
+    def resolve(node: dict[str, Any], section: str) -> dict[str, Any]:
+        ref = node.get("$ref", "")
+        found: dict[str, Any] = components[section][ref.rsplit("/", 1)[1]] if ref else node
+        return found
+
+    operations = []
+    for template, item in document["paths"].items():
+        regex = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        pattern = re.compile(rf"^(?:/.*)?{regex}/?$")
+        for method in _METHODS:
+            if method not in item:
+                continue
+            op = item[method]
+            request = None
+            if "requestBody" in op:
+                content = resolve(op["requestBody"], "requestBodies")["content"]
+                request = _schema_name(content["application/json"]["schema"])
+            responses = {}
+            for status, response in op["responses"].items():
+                body = resolve(response, "responses").get("content", {}).get("application/json")
+                if body:
+                    responses[status] = _schema_name(body["schema"]) or "error"
+            operations.append(
+                _Operation(op["operationId"], method.upper(), pattern, request, responses)
+            )
+    return operations
+
+
+def _match(operations: list[_Operation], method: str, path: str) -> _Operation | None:
+    for op in operations:
+        if op.method == method and op.pattern.match(path):
+            return op
+    return None
+
+
+def _public_url(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)[-1]  # drop user:password@
+    return redact(urllib.parse.urlunsplit(parts._replace(netloc=netloc)))
+
+
+def _finding(rule: str, message: str, expected: Any, actual: Any) -> Violation:
+    return Violation(rule, Level.MUST, "", f"har:{rule}", message, expected, actual)
+
+
+def _body_text(content: dict[str, Any]) -> str | None:
+    text = content.get("text")
+    if not isinstance(text, str):
+        return None
+    if content.get("encoding") == "base64":
+        try:
+            return base64.b64decode(text).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+    return text
+
+
+def _parse_form(text: str) -> dict[str, Any]:
+    """Parse ``a=1&metadata[k]=v`` into ``{"a": "1", "metadata": {"k": "v"}}``."""
+    parsed: dict[str, Any] = {}
+    for key, value in urllib.parse.parse_qsl(text, keep_blank_values=True):
+        outer, bracket, inner = key.partition("[")
+        if bracket and inner.endswith("]"):
+            nested = parsed.setdefault(outer, {})
+            if isinstance(nested, dict):
+                nested[inner[:-1]] = value
+        else:
+            parsed[key] = value
+    return parsed
+
+
+def _request_body(entry: dict[str, Any]) -> Any:
+    post = entry.get("request", {}).get("postData")
+    if not isinstance(post, dict):
+        return None
+    mime = str(post.get("mimeType", ""))
+    text = post.get("text")
+    if "json" in mime and isinstance(text, str):
+        try:
+            return loads_strict(text)
+        except (ValueError, RecursionError):
+            return None  # the server should have said 400; its status is checked instead
+    if "x-www-form-urlencoded" in mime:
+        if isinstance(text, str):
+            return _parse_form(text)
+        params = post.get("params") or []
+        encoded = urllib.parse.urlencode([(p.get("name", ""), p.get("value", "")) for p in params])
+        return _parse_form(encoded)
+    return None
+
+
+def _check_entry(entry: dict[str, Any], op: _Operation, result: EntryResult, strict: bool) -> None:
+    status = result.status
+    response = entry.get("response", {})
+    schema = op.responses.get(str(status))
+    if schema is None:
+        result.findings.append(
+            (
+                "response",
+                _finding(
+                    "har.status",
+                    f"status {status} is not documented for {op.operation_id}",
+                    sorted(op.responses),
+                    status,
+                ),
+            )
+        )
+        return
+    content = response.get("content", {})
+    mime = str(content.get("mimeType", ""))
+    if not mime.split(";")[0].strip().endswith("json"):
+        result.findings.append(
+            (
+                "response",
+                _finding(
+                    "har.content_type",
+                    f"content type {mime!r} is not JSON: responses are always JSON",
+                    "application/json",
+                    mime,
+                ),
+            )
+        )
+        return
+    text = _body_text(content)
+    if text is not None:
+        try:
+            body = loads_strict(text)
+        except (ValueError, RecursionError) as exc:
+            result.findings.append(
+                (
+                    "response",
+                    _finding("har.json_body", f"the body is not JSON: {exc}", "JSON", text[:80]),
+                )
+            )
+        else:
+            result.findings.extend(("response", v) for v in validate(body, schema, strict=strict))
+    if op.request_schema and status is not None and 200 <= status < 300:
+        body = _request_body(entry)
+        if body is not None:
+            found = validate(body, op.request_schema, strict=strict)
+            result.findings.extend(("request accepted", v) for v in found)
+
+
+def validate_har(document: Any, *, strict: bool = False) -> list[EntryResult]:
+    """Validate every entry of a parsed HAR document.
+
+    Raises:
+        HarError: ``document`` has no ``log.entries`` list.
+    """
+    entries = document.get("log", {}).get("entries") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise HarError("not a HAR file: no log.entries list")
+    operations = _operations()
+    results = []
+    for index, entry in enumerate(entries):
+        request = entry.get("request", {}) if isinstance(entry, dict) else {}
+        method = str(request.get("method", "")).upper()
+        url = str(request.get("url", ""))
+        raw_status = entry.get("response", {}).get("status") if isinstance(entry, dict) else None
+        status = raw_status if isinstance(raw_status, int) else None
+        op = _match(operations, method, urllib.parse.urlsplit(url).path)
+        result = EntryResult(
+            index, method, _public_url(url), status, op.operation_id if op else None
+        )
+        if op is not None and status:  # status 0 or none: the recording has no response
+            _check_entry(entry, op, result, strict)
+        results.append(result)
+    return results

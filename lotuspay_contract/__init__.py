@@ -1,0 +1,23 @@
+"""lotuspay-contract: contract and conformance testing for the LotusPay Customers API.
+
+The distribution's one import name. Its three layers import one way only, data first:
+
+- ``lotuspay_contract.schemas``: the JSON Schemas and the OpenAPI document, as package data;
+- ``lotuspay_contract.strategies``: Hypothesis strategies (imports ``schemas``);
+- ``lotuspay_contract.conformance``: the validator, the reference mock, the suite, its reports,
+  the CLI and the pytest plugin (imports both).
+
+In the repository the three live in the top-level folders ``schemas/``, ``strategies/`` and
+``conformance/``; ``lotuspay_contract/`` holds this facade and a link to each.
+
+>>> from lotuspay_contract import validate
+>>> validate({"object": "customer"}, "customer")[0].rule
+'customer.shape'
+"""
+
+from __future__ import annotations
+
+from .conformance import Level, Violation, validate
+
+__all__ = ["Level", "Violation", "validate"]
+__version__ = "0.1.0"
