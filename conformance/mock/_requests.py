@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from ..validation import validate
 from ..redact import mask_key
-from ..validation import loads_strict
+from ..validation import loads_strict, validate
 from ._errors import ApiError, param_from_pointer
 
 __all__ = [
