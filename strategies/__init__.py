@@ -9,11 +9,13 @@ a strict-level finding)::
 Realistic values: ``pan_numbers``, ``ifsc_codes``, ``mobile_numbers``, ``indian_names``,
 ``emails``, ``metadata_maps``.
 
+``pinned_clock(epoch)`` draws every ``created`` up to a fixed time instead of the wall clock.
+
 Invalid documents, each labelled with the one rule it breaks (an ``InvalidDocument``):
 ``invalid_customers``, ``invalid_customer_create_params``,
 ``invalid_bank_account_create_params``.
 
->>> from strategies import customers
+>>> from lotuspay_contract.strategies import customers
 >>> customers(livemode=True)
 customers(livemode=True)
 """
@@ -21,6 +23,7 @@ customers(livemode=True)
 from __future__ import annotations
 
 from ._breaches import InvalidDocument
+from ._contract import pinned_clock
 from ._customers import customer_lists, customers
 from ._indian import emails, ifsc_codes, indian_names, mobile_numbers, pan_numbers
 from ._invalid import invalid_customers
@@ -46,5 +49,6 @@ __all__ = [
     "metadata_maps",
     "mobile_numbers",
     "pan_numbers",
+    "pinned_clock",
     "subscriptions",
 ]

@@ -6,8 +6,12 @@ direction is schemas <- strategies <- conformance).
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from typing import Any
+
+from hypothesis.errors import InvalidArgument
 
 from lotuspay_contract import schemas
 
@@ -31,6 +35,7 @@ __all__ = [
     "SUBSCRIPTION_INTERVALS",
     "SUBSCRIPTION_STATUSES",
     "now",
+    "pinned_clock",
 ]
 
 
@@ -85,6 +90,31 @@ METADATA_KEY_MAX: int = _limits["propertyNames"]["maxLength"]
 METADATA_VALUE_MAX: int = _limits["additionalProperties"]["maxLength"]
 
 
+_pinned: list[int] = []
+
+
 def now() -> int:
-    """Return the current Unix time in seconds: the upper bound of generated ``created``."""
-    return int(time.time())
+    """Return the upper bound of generated ``created``: the pinned time, else the wall clock."""
+    return _pinned[-1] if _pinned else int(time.time())
+
+
+@contextlib.contextmanager
+def pinned_clock(epoch: int) -> Iterator[None]:
+    """Draw every ``created`` up to ``epoch`` (Unix seconds) instead of the wall clock.
+
+    The same seed then gives the same documents on any day (``generate --now``).
+
+    >>> with pinned_clock(1767225600):
+    ...     now()
+    1767225600
+    """
+    if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < CREATED_MIN:
+        raise InvalidArgument(
+            f"epoch={epoch!r} ({type(epoch).__name__}) must be an int Unix time "
+            f"no earlier than {CREATED_MIN}"
+        )
+    _pinned.append(epoch)
+    try:
+        yield
+    finally:
+        _pinned.pop()

@@ -50,6 +50,42 @@ def test_same_seed_same_lines_other_seed_other_lines(capsys: pytest.CaptureFixtu
     assert first != other
 
 
+def test_a_seed_gives_the_same_lines_on_any_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """created is drawn below --now (a fixed default), never below the wall clock."""
+    import subprocess
+    import sys
+
+    argv = [sys.executable, "-m", "lotuspay_contract.conformance.cli", "generate"]
+    argv += ["--kind", "customer", "--count", "5", "--seed", "7"]
+    today = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=120).stdout
+    # A later "today": the same seed must not move with the clock.
+    code = (
+        "import time, runpy, sys; real = time.time; time.time = lambda: real() + 400 * 86400; "
+        "sys.argv = ['lotuspay-contract', *sys.argv[1:]]; "
+        "runpy.run_module('lotuspay_contract.conformance.cli', run_name='__main__')"
+    )
+    later = subprocess.run(
+        [sys.executable, "-c", code, *argv[3:]],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    assert today == later
+    created = [json.loads(line)["created"] for line in today.splitlines()]
+    assert max(created) <= 1_767_225_600
+
+
+def test_now_moves_the_created_bound(capsys: pytest.CaptureFixture[str]) -> None:
+    documents = lines(capsys, "--kind", "customer", "--count", "20", "--now", "1500000000")
+    assert all(1_420_070_400 <= d["created"] <= 1_500_000_000 for d in documents)  # type: ignore[index]
+
+
+def test_objects_in_one_data_set_have_distinct_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    documents = lines(capsys, "--kind", "customer", "--count", "60", "--seed", "7")
+    assert len({d["id"] for d in documents}) == 60  # type: ignore[index]
+
+
 def test_kinds_cover_the_issue_list() -> None:
     assert {
         "customer",
@@ -66,6 +102,7 @@ def test_kinds_cover_the_issue_list() -> None:
         (["--kind", "customers"], "invalid choice: 'customers'"),
         (["--kind", "customer", "--count", "0"], "--count must be between 1 and 100000, not 0"),
         (["--kind", "customer", "--count", "many"], "'many' is not a whole number"),
+        (["--kind", "customer", "--now", "5"], "--now must be a Unix time no earlier than"),
     ],
 )
 def test_usage_errors_exit_2(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import sys
@@ -48,6 +49,40 @@ def test_workflow_commands_parse_with_the_real_cli(command: str) -> None:
     assert argv[0] == "lotuspay-contract"
     args = build_parser().parse_args(argv[1:])
     assert args.command == "run"
+
+
+def _job_steps(job: str) -> list[str]:
+    workflow: dict[str, Any] = yaml.safe_load(
+        (EXAMPLES / "lotuspay-conformance.yml").read_text(encoding="utf-8")
+    )
+    return [step["run"] for step in workflow["jobs"][job]["steps"] if "run" in step]
+
+
+def test_workflow_installs_from_a_source_the_user_fills_in() -> None:
+    workflow = yaml.safe_load((EXAMPLES / "lotuspay-conformance.yml").read_text(encoding="utf-8"))
+    assert "YOUR-ORG" in workflow["env"]["LOTUSPAY_CONTRACT_SOURCE"]
+    for job in workflow["jobs"]:
+        installs = [s for s in _job_steps(job) if s.startswith("pip install")]
+        assert installs == ['pip install "$LOTUSPAY_CONTRACT_SOURCE"'], job
+
+
+def test_the_mock_job_runs_and_writes_its_reports(tmp_path: Path) -> None:
+    """Run the mock job's commands as the runner would (the package is installed already)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    for command in _job_steps("mock"):
+        if command.startswith("pip install"):
+            continue  # this checkout is installed; the install line is checked above
+        result = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", command],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert result.returncode == 0, f"{command}\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
+    for report in ("junit.xml", "report.html", "run.json"):
+        assert (tmp_path / "reports" / report).stat().st_size > 0, report
 
 
 def test_workflow_never_puts_the_key_on_a_command_line() -> None:

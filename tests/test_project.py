@@ -33,7 +33,9 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     _, tests = readme_commands()
     assert tests in ci
     assert "ruff check ." in ci
+    assert "ruff format --check ." in ci
     assert "mypy" in ci
+    assert any(line.strip().startswith("nox ") for line in ci), "the Python matrix runs in CI"
 
 
 def test_top_level_layout() -> None:
@@ -54,6 +56,9 @@ def test_top_level_layout() -> None:
         "bench",
         ".ci",
         "examples",  # issue 5: a workflow and a test file for other repos
+        "noxfile.py",  # issue 10: the Python matrix
+        "docs",  # issue 10: the contract, in the repository
+        "tools",  # issue 10: pinned Node tools (Spectral, Redocly, Ajv)
     }
     assert {t for t in top if not t.startswith(".") or t == ".ci"} <= allowed
 

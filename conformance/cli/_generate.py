@@ -23,6 +23,9 @@ KINDS: dict[str, str] = {
     "invalid_customer": "invalid_customers",
 }
 _MAX_COUNT = 100_000
+#: 2026-01-01T00:00:00Z: a fixed "now" keeps a seed's lines the same from one day to the next.
+DEFAULT_NOW = 1_767_225_600
+_CREATED_MIN = 1_420_070_400  # 2015-01-01, the contract's lower bound for created
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,6 +42,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--kind", required=True, choices=sorted(KINDS), help="what to generate")
     parser.add_argument("--count", type=_count, default=10, help="how many lines (default 10)")
     parser.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    parser.add_argument(
+        "--now",
+        type=_epoch,
+        default=DEFAULT_NOW,
+        help=(
+            "Unix time that generated created values stay below, so a seed gives the same "
+            f"lines on any day (default {DEFAULT_NOW}, 2026-01-01T00:00:00Z)"
+        ),
+    )
     parser.set_defaults(handler=run)
 
 
@@ -49,6 +61,18 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if not 1 <= value <= _MAX_COUNT:
         raise argparse.ArgumentTypeError(f"--count must be between 1 and {_MAX_COUNT}, not {value}")
+    return value
+
+
+def _epoch(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds") from None
+    if value < _CREATED_MIN:
+        raise argparse.ArgumentTypeError(
+            f"--now must be a Unix time no earlier than {_CREATED_MIN} (2015-01-01), not {value}"
+        )
     return value
 
 
@@ -63,28 +87,61 @@ def _as_json(value: Any) -> Any:
     return value
 
 
-def generate(kind: str, count: int, seed: int, emit: Callable[[Any], None]) -> None:
+def generate(
+    kind: str,
+    count: int,
+    seed: int,
+    emit: Callable[[Any], None],
+    *,
+    now: int = DEFAULT_NOW,
+) -> None:
     """Draw ``count`` values of ``kind`` with ``seed`` and pass each to ``emit``.
 
     Hypothesis draws inside a ``@given`` run pinned by ``@seed``: its public way to draw many
     values reproducibly. A run may stop early once a small space is exhausted, so further runs
-    (with derived seeds) top the count up.
+    (with derived seeds) top the count up. ``created`` values stay below ``now``, and objects
+    with an ``id`` are emitted once per id: a data set of customers has no two with one id.
     """
-    from hypothesis import HealthCheck, Phase, given, settings
-    from hypothesis import seed as pin_seed
-
     from lotuspay_contract import strategies
 
     strategy = getattr(strategies, KINDS[kind])()
     left = [count]
+    seen_ids: set[str] = set()
 
+    def fresh(value: Any) -> bool:
+        object_id = value.get("id") if isinstance(value, dict) else None
+        if not isinstance(object_id, str):
+            return True
+        if object_id in seen_ids:
+            return False
+        seen_ids.add(object_id)
+        return True
+
+    with strategies.pinned_clock(now):
+        _draw_runs(strategy, count, seed, left, fresh, emit)
+
+
+def _draw_runs(
+    strategy: Any,
+    count: int,
+    seed: int,
+    left: list[int],
+    fresh: Callable[[Any], bool],
+    emit: Callable[[Any], None],
+) -> None:
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as pin_seed
+
+    # Within a run Hypothesis mutates earlier examples, often keeping their id: a run draws
+    # four times what is left and duplicate ids are skipped (a fresh run restarts from the
+    # simplest example, so few long runs beat many short ones).
     for attempt in range(count):
         if left[0] == 0:
             return
 
         @pin_seed(seed * 1_000_003 + attempt)
         @settings(
-            max_examples=left[0],
+            max_examples=4 * left[0],
             database=None,
             phases=[Phase.generate],
             deadline=None,
@@ -92,7 +149,7 @@ def generate(kind: str, count: int, seed: int, emit: Callable[[Any], None]) -> N
         )
         @given(strategy)
         def draw(value: Any) -> None:
-            if left[0] > 0:
+            if left[0] > 0 and fresh(value):
                 left[0] -= 1
                 emit(_as_json(value))
 
@@ -105,5 +162,5 @@ def run(args: argparse.Namespace) -> int:
     def emit(value: Any) -> None:
         sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
 
-    generate(args.kind, args.count, args.seed, emit)
+    generate(args.kind, args.count, args.seed, emit, now=args.now)
     return 0
