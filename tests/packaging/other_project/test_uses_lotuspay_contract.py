@@ -10,14 +10,14 @@ import json
 import sys
 from pathlib import Path
 
-import conformance
-import schemas
-import strategies
 from hypothesis import given, settings
 
+import conformance
 import lotuspay_contract
-from lotuspay_contract import validate
+import schemas
+import strategies
 from lotuspay_contract import schemas as contract_schemas
+from lotuspay_contract import validate
 from lotuspay_contract.strategies import customers
 
 
