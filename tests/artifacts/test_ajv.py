@@ -19,11 +19,10 @@ from artifact_tools import AJV_CHECK, ROOT, SCHEMAS, node, run, shown
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-import schemas
-import strategies
+from lotuspay_contract import schemas, strategies
 
 # The one import of our validator in these tests (it moves to lotuspay_contract.conformance).
-from conformance import validate
+from lotuspay_contract.conformance import validate
 
 CORPUS = ROOT / "tests" / "corpus"
 ALL_URIS = {schemas.uri(n, strict=s) for n in schemas.NAMES for s in (False, True)}
