@@ -132,3 +132,20 @@ def test_every_room_says_what_it_holds_and_may_import() -> None:
 def test_modules_stay_small(module: str, path: Path) -> None:
     lines = path.read_text(encoding="utf-8").count("\n")
     assert lines <= 420, f"{module} has {lines} lines: split it by what it does"
+
+
+def test_tests_benchmarks_and_examples_use_the_one_import_name() -> None:
+    """A bare ``import schemas`` only works from the repository root, by accident of sys.path."""
+    own = ROOT / "tests" / "packaging" / "other_project"  # the look-alikes, on purpose
+    for folder in ("tests", "bench", "examples"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if own in path.parents:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                    names = [node.module]
+                bare = [n for n in names if n.split(".")[0] in FOLDERS]
+                assert not bare, f"{path.relative_to(ROOT)} imports {bare}"
