@@ -70,8 +70,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="run the conformance suite against a server (default: the embedded mock)",
         description=(
             "Run the conformance checks against a LotusPay-compatible server. Without "
-            "--base-url the embedded mock is started on a free loopback port. Exit 0 when no "
-            "check fails, 1 when a check fails, 2 for usage errors or an unreachable target."
+            "--base-url the embedded mock is started on a free loopback port. The reports are "
+            "written however the run ends (findings, a crashed check, the deadline, Ctrl-C, "
+            "SIGTERM). Exit 0 when every check ran and none fails, 1 when a check fails or "
+            "the deadline cut checks, 2 for usage errors, an unreachable target or SIGTERM, "
+            "130 for Ctrl-C."
         ),
     )
     parser.add_argument(
@@ -234,8 +237,10 @@ def run(args: argparse.Namespace) -> int:
     remember_secret(args.live_key)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
     checks = select_checks(args.checks, args.tier)
+    result = None
+    terminated = False
     try:
-        with _target(args) as (url, label):
+        with _sigterm_as_interrupt() as received, _target(args) as (url, label):
             settings = RunSettings(
                 base_url=url,
                 api_key=key,
@@ -256,9 +261,13 @@ def run(args: argparse.Namespace) -> int:
             )
             for notice in notices_for(settings, checks):
                 print(f"note: {notice}")
-            with _sigterm_as_interrupt() as received:
-                result = run_suite(settings, checks=checks, max_duration=limit)
-            terminated = bool(received)
+            result = run_suite(settings, checks=checks, max_duration=limit)
+        terminated = bool(received)
+    except _Terminated:
+        if result is None:  # before the run started: nothing to report
+            print("lotuspay-contract run: terminated", file=sys.stderr)
+            return 2
+        terminated = True  # while the embedded mock stopped: the run's reports still count
     except TargetUnreachable as exc:
         return _usage_error(f"target unreachable: {redact(str(exc), [key])}")
     except OSError as exc:

@@ -335,10 +335,16 @@ class LotusPayClient:
         run_left = self.time_left()
         remaining = max(self.deadline - (time.monotonic() - started), 0.0)
         receive = self._receive(exchange, headers, auth, started, fail)
+        task = self._loop.create_task(asyncio.wait_for(receive, min(remaining, run_left)))
         try:
-            result = self._loop.run_until_complete(
-                asyncio.wait_for(receive, min(remaining, run_left))
-            )
+            result = self._loop.run_until_complete(task)
+        except (KeyboardInterrupt, SystemExit):
+            # An interrupt (Ctrl-C, or SIGTERM made one) mid-call: end the task and take its
+            # outcome, so asyncio does not log "Task exception was never retrieved" on the way.
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                self._loop.run_until_complete(task)
+            raise
         except asyncio.TimeoutError:
             if run_left < remaining:
                 raise DeadlineReached("the run's deadline passed awaiting an answer") from None
