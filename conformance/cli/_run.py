@@ -92,7 +92,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--tier",
         choices=("smoke", "standard", "deep"),
         default="standard",
-        help="how much to run: smoke < 30 s, standard < 3 min, deep unbounded",
+        help="how much to run: smoke, standard (default) or deep; --max-duration bounds each",
     )
     parser.add_argument(
         "--max-duration",

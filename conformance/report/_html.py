@@ -163,7 +163,7 @@ def _verdict(report: Mapping[str, Any], counts: Mapping[str, int]) -> str:
 
 
 def _seconds(value: Any) -> str:
-    # The pytest plugin does not time the whole run and writes 0.0: show no duration then.
+    # A report without a duration (older plugin reports wrote 0.0) shows none.
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
         return f"{value:g} s"
     return ""

@@ -312,3 +312,29 @@ def test_plugin_survives_surrogates_and_writes_its_reports(pytester: pytest.Pyte
     for name, text in {"output": output, **texts}.items():
         for raw in ("\x1b", "\x00", "\u202e"):
             assert raw not in text, f"{raw!r} reaches {name}"
+
+
+def test_plugin_cuts_at_its_deadline_and_fails_the_session(pytester: pytest.Pytester) -> None:
+    report = pytester.path / "r.json"
+    with serving(always_429) as url:
+        started = time.monotonic()
+        result = pytester.runpytest(
+            "--lotuspay-url",
+            url,
+            "--lotuspay-key",
+            SECRET_KEY,
+            "--lotuspay-tier",
+            "smoke",
+            "--lotuspay-max-duration",
+            "0.5",
+            "--lotuspay-report-json",
+            str(report),
+            "-p",
+            "no:randomly",
+            "-rs",
+        )
+        elapsed = time.monotonic() - started
+    assert elapsed < 15, f"the session took {elapsed:.1f} s"
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*not run: deadline*"])
+    assert json.loads(report.read_text())["summary"]["not_run_deadline"] >= 1
