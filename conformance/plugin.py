@@ -5,6 +5,10 @@ Inert unless ``--lotuspay-url`` is given: it then adds one test item per check o
 
     pytest --lotuspay-url https://api-test.lotuspay.com --lotuspay-tier smoke
 
+The run has a deadline (``--lotuspay-max-duration``, by default the tier's): checks not run by
+then are skipped as ``not run: deadline`` and the session fails. The reports are written at
+session finish whatever happened (failures, a crashed check, Ctrl-C).
+
 The fixtures ``lotuspay_client`` and ``lotuspay_mock`` are available to any test suite. Heavy
 modules (the runner, the mock, httpx) are imported only when used.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import time
 import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Final
@@ -22,12 +27,13 @@ import pytest
 
 if TYPE_CHECKING:
     from .client import LotusPayClient
-    from .suite import Check, CheckResult, Session
+    from .suite import Check, CheckResult, RunResult, Session
 
 __all__ = [
     "OPTION_ALLOW_LIVE",
     "OPTION_KEY",
     "OPTION_LIVE_KEY",
+    "OPTION_MAX_DURATION",
     "OPTION_REPORT_HTML",
     "OPTION_REPORT_JSON",
     "OPTION_SEED",
@@ -49,6 +55,7 @@ OPTION_ALLOW_LIVE: Final = "--lotuspay-allow-live"
 OPTION_REPORT_JSON: Final = "--lotuspay-report-json"
 OPTION_REPORT_HTML: Final = "--lotuspay-report-html"
 OPTION_SEED: Final = "--lotuspay-seed"
+OPTION_MAX_DURATION: Final = "--lotuspay-max-duration"
 ENV_KEY: Final = "LOTUSPAY_API_KEY"
 _TIERS: Final = ("smoke", "standard", "deep")
 _MARKER: Final = "lotuspay_check"
@@ -82,6 +89,19 @@ def _seed(text: str) -> int:
     if not 0 <= value < 2**63:
         raise argparse.ArgumentTypeError(
             f"The seed must be a whole number from 0 to 2**63 - 1, but {text!r} was given."
+        )
+    return value
+
+
+def _max_duration(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(
+            f"The maximum duration is a number of seconds above 0 and at most 86400, "
+            f"but {text!r} was given."
         )
     return value
 
@@ -132,6 +152,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(OPTION_REPORT_JSON, metavar="PATH", help="write the JSON report here")
     group.addoption(OPTION_REPORT_HTML, metavar="PATH", help="write the HTML report page here")
     group.addoption(OPTION_SEED, type=_seed, metavar="N", help="seed for generated data")
+    group.addoption(
+        OPTION_MAX_DURATION,
+        type=_max_duration,
+        metavar="SECONDS",
+        help="stop the suite after this long; what was not run is skipped as 'not run: "
+        "deadline' and fails the session (default per tier: smoke 120, standard 600, deep 1800)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -162,7 +189,8 @@ class _Suite:
     """Registered only with --lotuspay-url: collects the checks and runs them in one session."""
 
     def __init__(self, config: pytest.Config) -> None:
-        from .suite import TIERS, RunSettings, new_run_id
+        from .redact import remember_secret
+        from .suite import TIERS, RunSettings, max_duration_for, new_run_id
 
         key = config.getoption(OPTION_KEY)
         if not key:
@@ -173,6 +201,8 @@ class _Suite:
             _key(key)
         except argparse.ArgumentTypeError as exc:
             raise pytest.UsageError(str(exc)) from None
+        remember_secret(key)
+        remember_secret(config.getoption(OPTION_LIVE_KEY))
         seed = config.getoption(OPTION_SEED)
         self.settings = RunSettings(
             base_url=config.getoption(OPTION_URL),
@@ -186,9 +216,12 @@ class _Suite:
         )
         self.report_path: str | None = config.getoption(OPTION_REPORT_JSON)
         self.html_path: str | None = config.getoption(OPTION_REPORT_HTML)
+        self.max_duration = max_duration_for(self.settings, config.getoption(OPTION_MAX_DURATION))
+        self.started: float | None = None
         self.checks: list[Check] = []
         self.session: Session | None = None
         self.unreachable: str | None = None
+        self.cut_at_start = False
         self.results: dict[str, CheckResult] = {}
 
     @pytest.hookimpl(tryfirst=True)
@@ -208,7 +241,9 @@ class _Suite:
         session.ihook.pytest_collectreport(report=report)
 
     def result_of(self, check: Check) -> CheckResult:
+        from .client import DeadlineReached
         from .suite import (
+            DEADLINE_REASON,
             CheckResult,
             TargetUnreachable,
             open_session,
@@ -216,41 +251,72 @@ class _Suite:
             run_check,
         )
 
-        if self.session is None and self.unreachable is None:
+        if self.started is None:
+            self.started = time.monotonic()
+        deadline = self.started + self.max_duration
+        if self.session is None and self.unreachable is None and not self.cut_at_start:
             try:
-                self.session = open_session(self.settings, self.checks)
+                self.session = open_session(
+                    self.settings,
+                    self.checks,
+                    run_deadline=deadline,
+                    retry_budget=self.max_duration / 4,
+                )
             except TargetUnreachable as exc:
                 self.unreachable = str(exc)
-        if self.session is None:
+            except DeadlineReached:
+                self.cut_at_start = True
+        if self.cut_at_start:
+            result = CheckResult(check, "skipped", reason=DEADLINE_REASON)
+        elif self.session is None:
             return CheckResult(check, "error", reason=f"target unreachable: {self.unreachable}")
-        if check.kind == "response":
+        elif check.kind == "response":
             result = response_result(check, self.session)
+        elif time.monotonic() >= deadline:
+            result = CheckResult(check, "skipped", reason=DEADLINE_REASON)
         else:
             result = run_check(check, self.session)
         self.results[check.id] = result
         return result
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        from .suite import CheckResult, RunResult, close_session
+        """Close the session and write the reports, whatever happened before."""
+        from .suite import DEADLINE_REASON, CheckResult, RunResult, close_session
 
         if self.session is not None:
             close_session(self.session)
-        if (self.report_path or self.html_path) and self.checks:
-            from .report import report_data, write_json_report
+        if not self.checks:
+            return
+        results = [
+            self.results.get(c.id) or CheckResult(c, "skipped", reason="not run")
+            for c in self.checks
+        ]
+        duration = time.monotonic() - self.started if self.started is not None else 0.0
+        requests = self.session.exchanges if self.session else 0
+        stopped = DEADLINE_REASON if any(r.reason == DEADLINE_REASON for r in results) else None
+        run = RunResult(self.settings, results, duration, requests, [], stopped, self.max_duration)
+        if run.cut and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a cut run is never a pass
+        self._write_reports(session, run)
 
-            results = [
-                self.results.get(c.id) or CheckResult(c, "skipped", reason="not run")
-                for c in self.checks
-            ]
-            requests = self.session.exchanges if self.session else 0
-            run = RunResult(self.settings, results, 0.0, requests)
-            report = report_data(run)
-            if self.report_path:
-                write_json_report(report, self.report_path)
-            if self.html_path:
-                from .report import write_html_report
+    def _write_reports(self, session: pytest.Session, run: RunResult) -> None:
+        from .redact import redact
+        from .report import report_data, write_html_report, write_json_report
 
-                write_html_report(report, self.html_path)
+        if not (self.report_path or self.html_path):
+            return
+        report = report_data(run)
+        writers = [(self.report_path, write_json_report), (self.html_path, write_html_report)]
+        for path, write in writers:
+            if not path:
+                continue
+            try:
+                write(report, path)
+            except Exception as exc:  # one report failing must not lose the other
+                reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+                message = redact(f"lotuspay: cannot write {path}: {type(exc).__name__}: {exc}")
+                if reporter is not None:
+                    reporter.write_line(message, red=True)
 
 
 class _SuiteCollector(pytest.Collector):

@@ -7,8 +7,11 @@ import contextlib
 import os
 import random
 import secrets
+import signal
 import sys
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 __all__ = ["register"]
 
@@ -40,6 +43,18 @@ def _seed(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(
+            f"the maximum duration is a number of seconds above 0 and at most 86400, got {text!r}"
+        )
+    return value
+
+
 def _base_url(text: str) -> str:
     if not text.startswith(("http://", "https://")):
         raise argparse.ArgumentTypeError(
@@ -55,8 +70,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="run the conformance suite against a server (default: the embedded mock)",
         description=(
             "Run the conformance checks against a LotusPay-compatible server. Without "
-            "--base-url the embedded mock is started on a free loopback port. Exit 0 when no "
-            "check fails, 1 when a check fails, 2 for usage errors or an unreachable target."
+            "--base-url the embedded mock is started on a free loopback port. The reports are "
+            "written however the run ends (findings, a crashed check, the deadline, Ctrl-C, "
+            "SIGTERM). Exit 0 when every check ran and none fails, 1 when a check fails or "
+            "the deadline cut checks, 2 for usage errors, an unreachable target or SIGTERM, "
+            "130 for Ctrl-C."
         ),
     )
     parser.add_argument(
@@ -74,7 +92,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--tier",
         choices=("smoke", "standard", "deep"),
         default="standard",
-        help="how much to run: smoke < 30 s, standard < 3 min, deep unbounded",
+        help="how much to run: smoke, standard (default) or deep; --max-duration bounds each",
+    )
+    parser.add_argument(
+        "--max-duration",
+        type=_seconds,
+        metavar="SECONDS",
+        help=(
+            "stop the run after this long, whatever the server does; checks not run by then "
+            "are reported as 'not run: deadline' and the run exits 1 "
+            "(default per tier: smoke 120, standard 600, deep 1800)"
+        ),
     )
     parser.add_argument("--strict", action="store_true", help="SHOULD findings fail the run too")
     parser.add_argument(
@@ -103,6 +131,56 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be: the run stops the same orderly way."""
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[list[int]]:
+    """Within the block SIGTERM raises :class:`_Terminated` (a ``KeyboardInterrupt``).
+
+    Yields a list that holds the signal once one came.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received  # signal handlers can only be set from the main thread
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        if not received:  # a second SIGTERM must not break the orderly stop of the first
+            received.append(signum)
+            raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Within the block SIGTERM and SIGINT are ignored: the reports get written whole."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for signum, action in previous.items():
+            signal.signal(signum, action)
+
+
+def _tolerant_streams() -> None:
+    """Never crash on printing: what cannot be encoded is written as a backslash escape."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, TypeError):
+                reconfigure(errors="backslashreplace")
+
+
 def _usage_error(message: str) -> int:
     print(f"lotuspay-contract run: error: {message}", file=sys.stderr)
     return 2
@@ -125,23 +203,20 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the suite; print the summary; write the reports; return the exit status."""
-    from ..redact import mask_key, redact
-    from ..report import (
-        render_findings,
-        render_summary,
-        report_data,
-        write_json_report,
-        write_junit,
-    )
+    from ..redact import mask_key, redact, remember_secret
     from ..suite import (
+        INTERRUPTED_REASON,
         TIERS,
         RunSettings,
         TargetUnreachable,
+        max_duration_for,
         new_run_id,
         notices_for,
         run_suite,
         select_checks,
     )
+
+    _tolerant_streams()
 
     if args.mock_fault and args.base_url:
         return _usage_error("--mock-fault only applies to the embedded mock (no --base-url)")
@@ -158,10 +233,14 @@ def run(args: argparse.Namespace) -> int:
         if args.base_url:
             return _usage_error(f"no API key: pass --api-key or set {ENV_KEY}")
         key = "sk_test_" + secrets.token_hex(12)  # the mock accepts any well-formed test key
+    remember_secret(key)
+    remember_secret(args.live_key)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
     checks = select_checks(args.checks, args.tier)
+    result = None
+    terminated = False
     try:
-        with _target(args) as (url, label):
+        with _sigterm_as_interrupt() as received, _target(args) as (url, label):
             settings = RunSettings(
                 base_url=url,
                 api_key=key,
@@ -172,20 +251,60 @@ def run(args: argparse.Namespace) -> int:
                 allow_live=args.allow_live,
                 live_key=args.live_key,
             )
+            limit = max_duration_for(settings, args.max_duration)
             print(
                 redact(
                     f"lotuspay-contract run {settings.run_id}: target {label}, key "
-                    f"{mask_key(key)}, tier {args.tier}, seed {seed}"
+                    f"{mask_key(key)}, tier {args.tier}, seed {seed}, at most {limit:g} s"
                     f"{', strict' if args.strict else ''}"
                 )
             )
             for notice in notices_for(settings, checks):
                 print(f"note: {notice}")
-            result = run_suite(settings, checks=checks)
+            result = run_suite(settings, checks=checks, max_duration=limit)
+        terminated = bool(received)
+    except _Terminated:
+        if result is None:  # before the run started: nothing to report
+            print("lotuspay-contract run: terminated", file=sys.stderr)
+            return 2
+        terminated = True  # while the embedded mock stopped: the run's reports still count
     except TargetUnreachable as exc:
         return _usage_error(f"target unreachable: {redact(str(exc), [key])}")
     except OSError as exc:
         return _usage_error(f"cannot start the embedded mock: {exc}")
+    with _signals_held():
+        status = _finish(args, result)
+    if status:
+        return status
+    if result.stopped == INTERRUPTED_REASON:
+        # Ctrl-C keeps the shell's convention; a SIGTERM (a CI runner's timeout) is an
+        # incomplete run: 2, like an unreachable target.
+        return 2 if terminated else 130
+    return result.exit_code
+
+
+def _finish(args: argparse.Namespace, result: Any) -> int:
+    """Print the findings and summary, write the reports; return 2 if one cannot be written."""
+    from ..report import (
+        render_findings,
+        render_summary,
+        report_data,
+        write_html_report,
+        write_json_report,
+        write_junit,
+    )
+
+    # The reports first: they are what a CI job keeps, and printing may meet a closed pipe.
+    report = report_data(result)  # one document for the JSON and HTML reports
+    try:
+        if args.report_json:
+            write_json_report(report, args.report_json)
+        if args.junitxml:
+            write_junit(result, args.junitxml)
+        if args.report_html:
+            write_html_report(report, args.report_html)
+    except OSError as exc:
+        return _usage_error(f"cannot write {exc.filename or 'a report'}: {exc.strerror or exc}")
     findings = render_findings(result)
     if findings and not args.quiet:
         print()
@@ -194,18 +313,4 @@ def run(args: argparse.Namespace) -> int:
     print(render_summary(result))
     if result.stopped:
         print(f"stopped early: {result.stopped}")
-    report = report_data(result)  # one document for the JSON and HTML reports
-    try:
-        if args.report_json:
-            write_json_report(report, args.report_json)
-        if args.junitxml:
-            write_junit(result, args.junitxml)
-        if args.report_html:
-            from ..report import write_html_report
-
-            write_html_report(report, args.report_html)
-    except OSError as exc:
-        return _usage_error(f"cannot write {exc.filename or 'a report'}: {exc.strerror or exc}")
-    if result.stopped == "not run: interrupted":
-        return 130
-    return result.exit_code
+    return 0

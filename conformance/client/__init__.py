@@ -6,6 +6,7 @@ May import ``redact`` and ``validation``; nothing above it (``suite``, ``report`
 
 from ._client import (
     DEFAULT_MAX_BODY_BYTES,
+    DeadlineReached,
     Exchange,
     LiveWriteRefused,
     LotusPayClient,
@@ -17,6 +18,7 @@ from ._client import (
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
+    "DeadlineReached",
     "Exchange",
     "LiveWriteRefused",
     "LotusPayClient",

@@ -2,12 +2,15 @@
 
 Every call has connect and read timeouts and a deadline on the whole answer, headers included;
 a body is streamed and reading stops past a size cap; 429 and 503 are retried a bounded number
-of times (honouring ``Retry-After``, capped). TLS verification stays on. Redirects are not
+of times (honouring ``Retry-After``, capped at 5 s, and within a budget for all the waits of the
+client). A run's deadline, when set, bounds everything: past it the client raises
+:class:`DeadlineReached` instead of sending or waiting. TLS verification stays on. Redirects are not
 followed: the API never redirects, so a 3xx is reported as an undocumented status rather than
 chased round a loop.
 
-API keys never leave this module in clear: :func:`mask_key` and :func:`redact` are applied to
-every curl line and every text the suite prints or writes.
+API keys never leave this module in clear: the client's key is handed to
+:func:`remember_secret`, so :func:`redact` masks it in every form in every text the suite prints
+or writes, curl lines included.
 """
 
 from __future__ import annotations
@@ -24,11 +27,12 @@ from typing import Any, Final, Literal
 
 import httpx
 
-from ..redact import mask_key, redact
+from ..redact import mask_key, redact, remember_secret
 from ..validation import loads_strict
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
+    "DeadlineReached",
     "Exchange",
     "LiveWriteRefused",
     "LotusPayClient",
@@ -43,6 +47,8 @@ DEFAULT_TIMEOUT: Final = httpx.Timeout(10.0, connect=5.0)
 DEFAULT_DEADLINE_SECONDS: Final = 30.0
 MAX_RETRIES: Final = 2
 MAX_RETRY_WAIT_SECONDS: Final = 5.0
+#: All the waiting on 429/503 retries one client may do, whatever ``Retry-After`` says.
+DEFAULT_RETRY_BUDGET_SECONDS: Final = 60.0
 _SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 _CURL_BODY_LIMIT: Final = 4000
 
@@ -75,6 +81,15 @@ class TargetError(Exception):
         super().__init__(message)
         self.kind = kind
         self.curl = curl
+
+
+class DeadlineReached(BaseException):
+    """The run's time is up: the client neither sends nor waits any more.
+
+    A ``BaseException``, like ``KeyboardInterrupt``, so a check's ``except Exception`` (or
+    Hypothesis, which reports exceptions as falsifying examples) does not swallow it: the runner
+    catches it and reports what was not run as ``not run: deadline``.
+    """
 
 
 class LiveWriteRefused(Exception):
@@ -179,6 +194,8 @@ class LotusPayClient:
         deadline: float = DEFAULT_DEADLINE_SECONDS,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         max_retries: int = MAX_RETRIES,
+        retry_budget: float = DEFAULT_RETRY_BUDGET_SECONDS,
+        run_deadline: float | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         on_exchange: Callable[[Exchange], None] | None = None,
     ) -> None:
@@ -188,8 +205,13 @@ class LotusPayClient:
         self.deadline = deadline
         self.max_body_bytes = max_body_bytes
         self.max_retries = max_retries
+        #: Seconds of retry waiting left; spent, a 429 or 503 is returned as it is.
+        self.retry_budget = retry_budget
+        #: ``time.monotonic()`` past which :class:`DeadlineReached` is raised; None: no deadline.
+        self.run_deadline = run_deadline
         self.on_exchange = on_exchange
         self.secrets: set[str] = {api_key} if api_key else set()
+        remember_secret(api_key)
         # A private event loop: asyncio.wait_for gives a deadline on the whole answer (see _send).
         self._loop = asyncio.new_event_loop()
         # verify=True is httpx's default; stated so a reader sees TLS checks stay on.
@@ -198,10 +220,23 @@ class LotusPayClient:
         )
 
     def close(self) -> None:
-        """Close the connection pool and the event loop."""
+        """Close the connection pool and the event loop (also after an interrupted call)."""
         if not self._loop.is_closed():
-            self._loop.run_until_complete(self._http.aclose())
-            self._loop.close()
+            try:
+                self._loop.run_until_complete(self._http.aclose())
+            except Exception:  # a pool left broken by an interrupt: drop it
+                pass
+            finally:
+                self._loop.close()
+
+    def time_left(self) -> float:
+        """Seconds until the run's deadline (infinite without one); raise once it has passed."""
+        if self.run_deadline is None:
+            return float("inf")
+        left = self.run_deadline - time.monotonic()
+        if left <= 0:
+            raise DeadlineReached("the run's deadline has passed")
+        return left
 
     def __enter__(self) -> LotusPayClient:
         return self
@@ -224,8 +259,9 @@ class LotusPayClient:
         """Send one request and return the recorded exchange.
 
         Exactly one of ``json_body``, ``form`` and ``content`` may carry the body. Raises
-        :class:`TargetError` when no usable response arrives and :class:`LiveWriteRefused` for a
-        write with a live key unless the client allows live writes.
+        :class:`TargetError` when no usable response arrives, :class:`LiveWriteRefused` for a
+        write with a live key unless the client allows live writes, and
+        :class:`DeadlineReached` once the run's deadline has passed.
         """
         method = method.upper()
         use_key = self.api_key if key == DEFAULT else key
@@ -265,9 +301,15 @@ class LotusPayClient:
             exchange.attempts = attempt
             self._send(exchange, send_headers, auth, started)
             retryable = exchange.status == 429 or (exchange.status == 503 and retry_503)
-            if not retryable or attempt > self.max_retries:
+            if not retryable or attempt > self.max_retries or self.retry_budget <= 0:
                 break
-            time.sleep(_retry_wait(exchange.headers.get("retry-after"), attempt))
+            wait = min(_retry_wait(exchange.headers.get("retry-after"), attempt), self.retry_budget)
+            left = self.time_left()
+            self.retry_budget -= wait
+            if wait >= left:
+                time.sleep(left)
+                raise DeadlineReached("the run's deadline passed while waiting to retry")
+            time.sleep(wait)
         exchange.elapsed = time.monotonic() - started
         if self.on_exchange is not None:
             self.on_exchange(exchange)
@@ -290,11 +332,22 @@ class LotusPayClient:
         def fail(kind: str, message: str) -> TargetError:
             return TargetError(kind, redact(message, self.secrets), exchange.curl)
 
+        run_left = self.time_left()
         remaining = max(self.deadline - (time.monotonic() - started), 0.0)
         receive = self._receive(exchange, headers, auth, started, fail)
+        task = self._loop.create_task(asyncio.wait_for(receive, min(remaining, run_left)))
         try:
-            result = self._loop.run_until_complete(asyncio.wait_for(receive, remaining))
+            result = self._loop.run_until_complete(task)
+        except (KeyboardInterrupt, SystemExit):
+            # An interrupt (Ctrl-C, or SIGTERM made one) mid-call: end the task and take its
+            # outcome, so asyncio does not log "Task exception was never retrieved" on the way.
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                self._loop.run_until_complete(task)
+            raise
         except asyncio.TimeoutError:
+            if run_left < remaining:
+                raise DeadlineReached("the run's deadline passed awaiting an answer") from None
             raise fail("timeout", f"response not complete within {self.deadline:.0f} s") from None
         exchange.status, exchange.headers, exchange.content = result
 

@@ -23,6 +23,7 @@ from typing import Any, Final
 import jinja2
 
 from ..redact import mask_key, redact
+from ..suite import DEADLINE_REASON
 
 __all__ = ["NotAReport", "render_html", "write_html_report"]
 
@@ -36,6 +37,8 @@ _LABELS: Final = {
     "noted": "note",
     "skipped": "skip",
 }
+# A check the run's deadline cut is skipped, but labelled apart: it is why the run failed.
+_CUT_LABEL: Final = "NOT RUN"
 # A server can answer megabytes; the page shows enough to see the problem, the JSON has the rest.
 _MAX_VALUE_CHARS: Final = 4000
 _MAX_FINDINGS: Final = 50
@@ -127,7 +130,7 @@ def _check_view(data: Mapping[str, Any]) -> CheckView:
         family=_text(data.get("family")),
         clause=_text(data.get("clause")),
         status=status,
-        label=_LABELS[status],
+        label=_CUT_LABEL if data.get("reason") == DEADLINE_REASON else _LABELS[status],
         reason=_text(data.get("reason")),
         occurrences=_text(data.get("occurrences")),
         findings=tuple(_finding_view(f) for f in findings[:_MAX_FINDINGS]),
@@ -160,7 +163,7 @@ def _verdict(report: Mapping[str, Any], counts: Mapping[str, int]) -> str:
 
 
 def _seconds(value: Any) -> str:
-    # The pytest plugin does not time the whole run and writes 0.0: show no duration then.
+    # A report without a duration (older plugin reports wrote 0.0) shows none.
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
         return f"{value:g} s"
     return ""
@@ -252,4 +255,4 @@ def _list(value: Any) -> Sequence[Any]:
 
 def write_html_report(report: Mapping[str, Any], path: str | Path) -> None:
     """Write the report page for ``report`` (JSON report data) to ``path``."""
-    Path(path).write_text(render_html(report), encoding="utf-8")
+    Path(path).write_text(render_html(report), encoding="utf-8", errors="backslashreplace")

@@ -69,4 +69,4 @@ def junit_xml(result: RunResult) -> str:
 
 def write_junit(result: RunResult, path: str | Path) -> None:
     """Write the JUnit XML report of ``result`` to ``path``."""
-    Path(path).write_text(junit_xml(result) + "\n", encoding="utf-8")
+    Path(path).write_text(junit_xml(result) + "\n", encoding="utf-8", errors="backslashreplace")

@@ -1,4 +1,6 @@
-"""The JSON report and the terminal summary of a run. Secrets are masked in both."""
+"""The JSON report and the terminal summary of a run. Secrets are masked and text made safe in
+both: every string goes through :func:`redact`, so whatever a server sent can be printed and
+written as UTF-8."""
 
 from __future__ import annotations
 
@@ -7,8 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..redact import redact
-from ..suite import CheckResult, RunResult
+from ..redact import redact, redact_data
+from ..suite import DEADLINE_REASON, CheckResult, RunResult
 
 __all__ = ["render_findings", "render_summary", "report_data", "write_json_report"]
 
@@ -20,6 +22,8 @@ _MARKS = {
     "noted": "note",
     "skipped": "skip",
 }
+# A check the deadline cut is skipped, but shown apart: it is why a run exits 1.
+_CUT_MARK = "cut"
 _SHOWN_FINDINGS = 3
 
 
@@ -56,18 +60,20 @@ def report_data(result: RunResult) -> dict[str, Any]:
         "verdict": "fail" if result.exit_code else "pass",
         "notices": result.notices,
         "stopped": result.stopped,
-        "summary": result.counts(),
+        "max_duration_seconds": result.max_duration,
+        "summary": {**result.counts(), "not_run_deadline": result.cut},
         "checks": [_check_data(r) for r in result.results],
     }
-    # One last pass over the whole document: nothing key-shaped leaves the process.
-    cleaned: dict[str, Any] = json.loads(redact(json.dumps(data, ensure_ascii=False)))
+    # One last pass over every string of the document: nothing key-shaped leaves the process.
+    cleaned: dict[str, Any] = redact_data(data)
     return cleaned
 
 
 def write_json_report(report: dict[str, Any], path: str | Path) -> None:
     """Write ``report`` (from :func:`report_data`) to ``path`` as JSON."""
     text = json.dumps(report, ensure_ascii=False, indent=2)
-    Path(path).write_text(text + "\n", encoding="utf-8")
+    # backslashreplace: a report handed in without going through report_data still gets written.
+    Path(path).write_text(text + "\n", encoding="utf-8", errors="backslashreplace")
 
 
 def render_findings(result: RunResult) -> str:
@@ -90,8 +96,9 @@ def render_summary(result: RunResult) -> str:
     for each in result.results:
         found = str(len(each.findings)) if each.findings else ""
         note = f"  ({each.reason})" if each.status == "skipped" and each.reason else ""
+        mark = _CUT_MARK if each.reason == DEADLINE_REASON else _MARKS[each.status]
         lines.append(
-            f"{_MARKS[each.status]:<6} {each.check.id:<14} {each.check.level.value:<6} "
+            f"{mark:<6} {each.check.id:<14} {each.check.level.value:<6} "
             f"{found:>5}  {each.check.title}{note}"
         )
     counts = result.counts()
@@ -106,4 +113,9 @@ def render_summary(result: RunResult) -> str:
         f"(tier {result.settings.tier.name}, seed {result.settings.seed}"
         f"{', strict' if result.settings.strict else ''})"
     )
+    if result.cut:
+        lines.append(
+            f"{result.cut} check(s) {DEADLINE_REASON}: the run's limit of "
+            f"{result.max_duration:g} s (--max-duration) was reached"
+        )
     return redact("\n".join(lines))

@@ -20,10 +20,14 @@ from ._registry import (
     scenario_check,
 )
 from ._runner import (
+    DEADLINE_REASON,
+    DEFAULT_MAX_DURATION,
+    INTERRUPTED_REASON,
     CheckResult,
     RunResult,
     TargetUnreachable,
     close_session,
+    max_duration_for,
     new_run_id,
     notices_for,
     open_session,
@@ -34,7 +38,10 @@ from ._runner import (
 )
 
 __all__ = [
+    "DEADLINE_REASON",
+    "DEFAULT_MAX_DURATION",
     "FAMILIES",
+    "INTERRUPTED_REASON",
     "RUN_METADATA_KEY",
     "TIERS",
     "TIER_NAMES",
@@ -50,6 +57,7 @@ __all__ = [
     "all_checks",
     "close_session",
     "get_check",
+    "max_duration_for",
     "new_run_id",
     "notices_for",
     "open_session",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..redact import redact
+from ..redact import redact, redact_data
 from ..validation import Level
 
 __all__ = ["CheckFailure"]
@@ -77,7 +77,8 @@ class CheckFailure(AssertionError):
             lines.append(f"    seed: {self.seed} (rerun with --seed {self.seed})")
         if self.request:
             lines += ["Reproduce with:", f"    {self.request}"]
-        return "\n".join(lines)
+        # The pointer and rule may quote the server's field names: the whole text is made safe.
+        return redact("\n".join(lines))
 
     def signature(self) -> tuple[str, str, str, str]:
         """Return what makes two findings the same, to report each once."""
@@ -85,8 +86,10 @@ class CheckFailure(AssertionError):
 
     def to_dict(self) -> dict[str, Any]:
         """Return the finding as JSON-ready data, secrets masked."""
-        data: dict[str, Any] = json.loads(
-            redact(
+        # Through JSON first so any value becomes JSON data, then every string is redacted (a
+        # pass over the JSON text would turn an escaped lone surrogate back into one).
+        data: dict[str, Any] = redact_data(
+            json.loads(
                 json.dumps(
                     {
                         "check": self.check_id,

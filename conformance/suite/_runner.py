@@ -4,6 +4,12 @@ The runner owns the clients, the run's shared fixtures and the order of checks; 
 send requests and judge answers. A check's status comes from its findings' levels: any MUST
 finding fails it; a SHOULD finding fails it under ``strict`` and warns otherwise; a MAY finding is
 a note. A target that stops answering stops the run early (bounded time on a hostile server).
+
+A run has a deadline (``max_duration``, by default the tier's :data:`DEFAULT_MAX_DURATION`): the
+clients raise :class:`DeadlineReached` past it, and every check not finished by then is reported
+as ``skipped`` with the reason :data:`DEADLINE_REASON`. A cut run never exits 0. An interrupt
+(``KeyboardInterrupt``, which the CLI also makes of SIGTERM) stops the run the same orderly way,
+so the reports are still written.
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ from typing import Any, Final
 
 import httpx
 
-from ..client import LiveWriteRefused, LotusPayClient, TargetError, key_mode
-from ..redact import mask_key, redact
+from ..client import DeadlineReached, LiveWriteRefused, LotusPayClient, TargetError, key_mode
+from ..redact import mask_key, redact, remember_secret
 from ..validation import Level
 from . import checks as _builtin_checks  # noqa: F401  (registers the built-in checks)
 from ._context import CheckContext, RunSettings, Session
@@ -25,10 +31,14 @@ from ._failure import CheckFailure
 from ._registry import FAMILIES, Check, all_checks, get_check
 
 __all__ = [
+    "DEADLINE_REASON",
+    "DEFAULT_MAX_DURATION",
+    "INTERRUPTED_REASON",
     "CheckResult",
     "RunResult",
     "TargetUnreachable",
     "close_session",
+    "max_duration_for",
     "new_run_id",
     "notices_for",
     "open_session",
@@ -40,6 +50,16 @@ __all__ = [
 
 _STOP_AFTER_TARGET_ERRORS: Final = 3
 STATUSES: Final = ("passed", "failed", "error", "warned", "noted", "skipped")
+#: Seconds a run may take, per tier: measured against the mock smoke takes ~2 s, standard ~3 s
+#: and deep ~20 s; a real server over the internet is many times slower, and a hostile one
+#: (always 429, dripping bytes) would otherwise hold a run for ever.
+DEFAULT_MAX_DURATION: Final = {"smoke": 120.0, "standard": 600.0, "deep": 1800.0}
+#: The reason of every check the deadline cut: a distinct outcome, never a pass.
+DEADLINE_REASON: Final = "not run: deadline"
+INTERRUPTED_REASON: Final = "not run: interrupted"
+_TARGET_STOPPED: Final = "not run: the target stopped answering"
+# Of the run's time, the share all retry waits together may take.
+_RETRY_SHARE: Final = 0.25
 
 
 class TargetUnreachable(Exception):
@@ -77,6 +97,7 @@ class RunResult:
     requests: int
     notices: list[str] = field(default_factory=list)
     stopped: str | None = None
+    max_duration: float | None = None
 
     @property
     def target(self) -> str:
@@ -95,9 +116,14 @@ class RunResult:
         return counts
 
     @property
+    def cut(self) -> int:
+        """How many checks the deadline cut (not run, or not finished)."""
+        return sum(1 for r in self.results if r.reason == DEADLINE_REASON)
+
+    @property
     def exit_code(self) -> int:
-        """0 when no check fails, 1 otherwise."""
-        return 1 if any(r.failing for r in self.results) else 0
+        """0 when every check ran and none fails, 1 otherwise."""
+        return 1 if self.cut or any(r.failing for r in self.results) else 0
 
 
 def select_checks(selection: Iterable[str] | None, tier: str) -> list[Check]:
@@ -123,23 +149,40 @@ def _status(findings: Sequence[CheckFailure], strict: bool) -> str:
     return "noted" if Level.MAY in levels else "passed"
 
 
+def max_duration_for(settings: RunSettings, max_duration: float | None = None) -> float:
+    """Return the run's time limit in seconds: ``max_duration``, else the tier's default."""
+    if max_duration is not None:
+        return max_duration
+    return DEFAULT_MAX_DURATION.get(settings.tier.name, DEFAULT_MAX_DURATION["deep"])
+
+
 def open_session(
     settings: RunSettings,
     checks: Sequence[Check],
     *,
     transport: httpx.AsyncBaseTransport | None = None,
+    run_deadline: float | None = None,
+    retry_budget: float | None = None,
 ) -> Session:
     """Return a session for ``checks``: clients for the key (and live key), fixtures, findings.
 
-    Raises :class:`TargetUnreachable` when nothing answers at the base URL. Close it with
+    ``run_deadline`` is the ``time.monotonic()`` past which the clients raise
+    :class:`DeadlineReached`; ``retry_budget`` the seconds each may wait on retries.
+    Raises :class:`TargetUnreachable` when nothing answers at the base URL (and
+    :class:`DeadlineReached` when the deadline passes first). Close it with
     :func:`close_session`.
     """
+    remember_secret(settings.api_key)
+    remember_secret(settings.live_key)
     limits: dict[str, Any] = {
         "allow_live": settings.allow_live,
         "transport": transport,
         "timeout": httpx.Timeout(settings.read_timeout, connect=min(5.0, settings.read_timeout)),
         "deadline": settings.deadline,
+        "run_deadline": run_deadline,
     }
+    if retry_budget is not None:
+        limits["retry_budget"] = retry_budget
     client = LotusPayClient(settings.base_url, settings.api_key, **limits)
     live_client = None
     if settings.live_key:
@@ -148,7 +191,7 @@ def open_session(
     session = Session(settings, client, [c for c in checks if c.kind == "response"], live_client)
     try:
         _preflight(session)
-    except TargetUnreachable:
+    except BaseException:
         close_session(session)
         raise
     return session
@@ -156,9 +199,9 @@ def open_session(
 
 def close_session(session: Session) -> None:
     """Close the session's clients."""
-    session.client.close()
-    if session.live_client is not None:
-        session.live_client.close()
+    for client in (session.client, session.live_client):
+        if client is not None:
+            client.close()
 
 
 def response_result(check: Check, session: Session) -> CheckResult:
@@ -174,39 +217,59 @@ def run_suite(
     checks: Sequence[Check] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     on_result: Callable[[CheckResult], None] | None = None,
+    max_duration: float | None = None,
 ) -> RunResult:
     """Run ``checks`` (default: the tier's) against ``settings.base_url``; return the verdicts.
 
-    Raises :class:`TargetUnreachable` when nothing answers at the base URL.
+    The run ends within ``max_duration`` seconds (default: the tier's, see
+    :data:`DEFAULT_MAX_DURATION`) plus the time to close its connections; what the deadline
+    cut is reported as skipped with :data:`DEADLINE_REASON`. A ``KeyboardInterrupt`` ends it
+    early too, as :data:`INTERRUPTED_REASON`. Raises :class:`TargetUnreachable` when nothing
+    answers at the base URL.
 
     >>> result = run_suite(settings)  # doctest: +SKIP
     >>> result.exit_code  # doctest: +SKIP
     0
     """
     started = time.monotonic()
+    limit = max_duration_for(settings, max_duration)
     chosen = list(checks) if checks is not None else select_checks(None, settings.tier.name)
-    session = open_session(settings, chosen, transport=transport)
     results: dict[str, CheckResult] = {}
     stopped: str | None = None
+    session: Session | None = None
     try:
+        session = open_session(
+            settings,
+            chosen,
+            transport=transport,
+            run_deadline=started + limit,
+            retry_budget=limit * _RETRY_SHARE,
+        )
         target_errors = 0
         for check in (c for c in chosen if c.kind == "scenario"):
+            if stopped is None and time.monotonic() >= started + limit:
+                stopped = DEADLINE_REASON
             if stopped is not None:
                 results[check.id] = CheckResult(check, "skipped", reason=stopped)
                 continue
             result = run_check(check, session)
             results[check.id] = result
+            if result.reason == DEADLINE_REASON:
+                stopped = DEADLINE_REASON
             target_errors = target_errors + 1 if result.reason == "target" else 0
             if target_errors >= _STOP_AFTER_TARGET_ERRORS:
-                stopped = "not run: the target stopped answering"
+                stopped = _TARGET_STOPPED
             if on_result is not None:
                 on_result(result)
+    except DeadlineReached:  # in the preflight: nothing ran
+        stopped = DEADLINE_REASON
     except KeyboardInterrupt:
-        stopped = "not run: interrupted"
+        stopped = INTERRUPTED_REASON
     finally:
-        close_session(session)
+        if session is not None:
+            close_session(session)
     for check in chosen:
-        if check.kind == "response":
+        if check.kind == "response" and session is not None:
             results[check.id] = response_result(check, session)
         elif check.id not in results:
             results[check.id] = CheckResult(check, "skipped", reason=stopped or "not run")
@@ -215,9 +278,10 @@ def run_suite(
         settings,
         ordered,
         time.monotonic() - started,
-        session.exchanges,
+        session.exchanges if session is not None else 0,
         notices_for(settings, chosen),
         stopped,
+        limit,
     )
 
 
@@ -285,6 +349,11 @@ def run_check(check: Check, session: Session) -> CheckResult:
         status, reason = "error", "target"
     except LiveWriteRefused as exc:
         status, reason = "skipped", str(exc)
+    except DeadlineReached:
+        # What the check found before the cut still counts; without a failure it is not run.
+        reason = DEADLINE_REASON
+        if _status(ctx.findings, settings.strict) != "failed":
+            status = "skipped"
     except Exception as exc:  # a bug in a check or a value the check did not foresee
         ctx.add(ctx.finding(f"the check could not finish: {type(exc).__name__}: {exc}"))
         status, reason = "error", "exception"

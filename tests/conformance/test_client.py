@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
 from lotuspay_contract.conformance.client._client import (
+    DeadlineReached,
     LiveWriteRefused,
     LotusPayClient,
     TargetError,
@@ -118,3 +121,42 @@ def test_live_key_writes_are_refused_unless_allowed() -> None:
 def test_redirects_are_not_followed() -> None:
     loop = httpx.Response(302, headers={"Location": "/v1/customers"})
     assert client_for(lambda r: loop).request("GET", "/v1/customers").status == 302
+
+
+def test_retry_waits_stop_when_the_budget_is_spent(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr("time.sleep", waits.append)
+    always_429 = httpx.Response(429, headers={"Retry-After": "999999"})
+    client = client_for(lambda r: always_429, retry_budget=3.0)
+    assert client.request("GET", "/v1/customers").status == 429
+    assert waits == [3.0]  # the 5 s cap, cut to what is left of the budget
+    assert client.request("GET", "/v1/customers").attempts == 1  # spent: no more waiting
+    assert waits == [3.0]
+
+
+def test_past_the_run_deadline_nothing_is_sent() -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={})
+
+    client = client_for(handler, run_deadline=time.monotonic() - 1)
+    with pytest.raises(DeadlineReached):
+        client.request("GET", "/v1/customers")
+    assert sent == []
+
+
+def test_a_retry_wait_past_the_run_deadline_ends_at_the_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr("time.sleep", waits.append)
+    client = client_for(
+        lambda r: httpx.Response(429, headers={"Retry-After": "4"}),
+        run_deadline=time.monotonic() + 1.0,
+    )
+    with pytest.raises(DeadlineReached):
+        client.request("GET", "/v1/customers")
+    assert len(waits) == 1
+    assert 0 < waits[0] <= 1.0

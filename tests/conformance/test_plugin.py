@@ -23,6 +23,7 @@ def test_options_are_in_one_group(pytester: pytest.Pytester) -> None:
             "*--lotuspay-allow-live*",
             "*--lotuspay-report-json=PATH*",
             "*--lotuspay-seed=N*",
+            "*--lotuspay-max-duration=SECONDS*",
         ]
     )
 
