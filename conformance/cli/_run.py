@@ -6,13 +6,13 @@ import argparse
 import contextlib
 import os
 import random
-import secrets
 import sys
 from collections.abc import Iterator
 
 __all__ = ["register"]
 
 ENV_KEY = "LOTUSPAY_API_KEY"
+ENV_SECOND_KEY = "LOTUSPAY_SECOND_API_KEY"
 
 
 def _check_list(text: str) -> list[str]:
@@ -71,6 +71,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--live-key", help="a live key too, to check live/test separation")
     parser.add_argument(
+        "--second-api-key",
+        default=os.environ.get(ENV_SECOND_KEY),
+        help=f"a test key of a second account, to check that accounts are isolated (default: "
+        f"${ENV_SECOND_KEY}); without it that check is not exercised on a real server",
+    )
+    parser.add_argument(
         "--tier",
         choices=("smoke", "standard", "deep"),
         default="standard",
@@ -109,18 +115,23 @@ def _usage_error(message: str) -> int:
 
 
 @contextlib.contextmanager
-def _target(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
-    """Yield the base URL and a label; start the embedded mock when no URL is given."""
+def _target(args: argparse.Namespace) -> Iterator[tuple[str, str, str, str | None]]:
+    """Yield the base URL, a label, the key and the second account's key; start the embedded
+    mock when no URL is given (it issues the keys given, or two of its own)."""
     if args.base_url:
-        yield args.base_url, args.base_url
+        yield args.base_url, args.base_url, args.api_key, args.second_api_key
         return
     from ..mock import running_mock
+    from ..mock._server import issue_keys
 
-    with running_mock(faults=tuple(args.mock_fault)) as url:
+    keys = None
+    if args.api_key:
+        keys = [args.api_key, args.second_api_key or issue_keys(1)[0]]
+    with running_mock(api_keys=keys, faults=tuple(args.mock_fault)) as url:
         label = f"{url} (embedded mock" + (
             f", faults: {', '.join(args.mock_fault)})" if args.mock_fault else ")"
         )
-        yield url, label
+        yield str(url), label, url.api_keys[0], url.api_keys[1]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -153,18 +164,19 @@ def run(args: argparse.Namespace) -> int:
             return _usage_error(
                 f"unknown mock fault {', '.join(unknown)}; known: {', '.join(FAULTS)}"
             )
-    key = args.api_key
-    if not key:
-        if args.base_url:
-            return _usage_error(f"no API key: pass --api-key or set {ENV_KEY}")
-        key = "sk_test_" + secrets.token_hex(12)  # the mock accepts any well-formed test key
+    if not args.api_key and args.base_url:
+        return _usage_error(f"no API key: pass --api-key or set {ENV_KEY}")
+    if args.second_api_key and args.second_api_key == args.api_key:
+        return _usage_error("--second-api-key must be another account's key, not --api-key")
+    key = args.api_key or ""
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
     checks = select_checks(args.checks, args.tier)
     try:
-        with _target(args) as (url, label):
+        with _target(args) as (url, label, key, second_key):
             settings = RunSettings(
                 base_url=url,
                 api_key=key,
+                second_key=second_key,
                 tier=TIERS[args.tier],
                 seed=seed,
                 run_id=new_run_id(),
@@ -183,7 +195,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"note: {notice}")
             result = run_suite(settings, checks=checks)
     except TargetUnreachable as exc:
-        return _usage_error(f"target unreachable: {redact(str(exc), [key])}")
+        secret = [k for k in (key, args.second_api_key) if k]
+        return _usage_error(f"target unreachable: {redact(str(exc), secret)}")
     except OSError as exc:
         return _usage_error(f"cannot start the embedded mock: {exc}")
     findings = render_findings(result)
