@@ -14,6 +14,7 @@ from types import MappingProxyType
 from ._layer import Fault
 from ._rewrites import (
     FirstKeyPerMode,
+    LastKeyDefault,
     account_number_echoed,
     bank_account_customer_self,
     bank_idempotency_dropped,
@@ -24,7 +25,6 @@ from ._rewrites import (
     created_as_201,
     created_as_string,
     created_in_ms,
-    default_key,
     default_limit_10,
     delete_allowed,
     drop_header,
@@ -196,8 +196,8 @@ def _catalogue() -> list[Fault]:
         Fault(
             name="missing_key_accepted",
             rule="auth: no valid API key gets 401 [doc]",
-            description="requests without a key run as a default test key",
-            request=quietly(default_key),
+            description="requests without a key run as the last key seen",
+            request=quietly(LastKeyDefault()),
         ),
         Fault(
             name="accounts_shared",
