@@ -125,8 +125,9 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[str, str, str, str | Non
     from ..mock._server import issue_keys
 
     keys = None
-    if args.api_key:
-        keys = [args.api_key, args.second_api_key or issue_keys(1)[0]]
+    if args.api_key or args.live_key:  # the mock issues the keys given, and makes up the rest
+        keys = [args.api_key or issue_keys(1)[0], args.second_api_key or issue_keys(1)[0]]
+        keys += [args.live_key] if args.live_key else []
     with running_mock(api_keys=keys, faults=tuple(args.mock_fault)) as url:
         label = f"{url} (embedded mock" + (
             f", faults: {', '.join(args.mock_fault)})" if args.mock_fault else ")"
