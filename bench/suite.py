@@ -36,7 +36,7 @@ def serve(port_file: str) -> None:
     from lotuspay_contract.conformance.mock import create_app
     from lotuspay_contract.conformance.mock._server import bind_socket, uvicorn_config
 
-    app = create_app()
+    app = create_app(api_keys=[KEY])
     count = 0
 
     async def counting(scope: dict[str, Any], receive: Any, send: Any) -> None:

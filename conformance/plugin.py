@@ -36,6 +36,7 @@ __all__ = [
     "OPTION_MAX_DURATION",
     "OPTION_REPORT_HTML",
     "OPTION_REPORT_JSON",
+    "OPTION_SECOND_KEY",
     "OPTION_SEED",
     "OPTION_STRICT",
     "OPTION_TIER",
@@ -49,6 +50,7 @@ __all__ = [
 OPTION_URL: Final = "--lotuspay-url"
 OPTION_KEY: Final = "--lotuspay-key"
 OPTION_LIVE_KEY: Final = "--lotuspay-live-key"
+OPTION_SECOND_KEY: Final = "--lotuspay-second-key"
 OPTION_TIER: Final = "--lotuspay-tier"
 OPTION_STRICT: Final = "--lotuspay-strict"
 OPTION_ALLOW_LIVE: Final = "--lotuspay-allow-live"
@@ -137,6 +139,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="a live key too, to check that live and test modes are separate",
     )
     group.addoption(
+        OPTION_SECOND_KEY,
+        type=_key,
+        metavar="KEY",
+        help="a test key of a second account, to check that accounts are isolated",
+    )
+    group.addoption(
         OPTION_TIER,
         type=_tier,
         default="standard",
@@ -213,6 +221,7 @@ class _Suite:
             strict=config.getoption(OPTION_STRICT),
             allow_live=config.getoption(OPTION_ALLOW_LIVE),
             live_key=config.getoption(OPTION_LIVE_KEY),
+            second_key=config.getoption(OPTION_SECOND_KEY),
         )
         self.report_path: str | None = config.getoption(OPTION_REPORT_JSON)
         self.html_path: str | None = config.getoption(OPTION_REPORT_HTML)
@@ -381,13 +390,16 @@ def lotuspay_mock_options() -> dict[str, Any]:
 def lotuspay_mock(lotuspay_mock_options: dict[str, Any]) -> Iterator[str]:
     """The embedded mock on a free loopback port for the session; yields its root URL.
 
-    The mock is imported here, not at module level: loading the plugin must not cost every
-    pytest run the mock's import (a measured 160 ms).
+    The URL is a ``str`` that also carries ``api_keys``: the keys the mock issued (the only
+    ones it accepts, unless the options say ``accept_any_key=True``). The mock is imported
+    here, not at module level: loading the plugin must not cost every pytest run the mock's
+    import (a measured 160 ms).
 
     Example::
 
         def test_create(lotuspay_mock):
-            r = httpx.post(f"{lotuspay_mock}/v1/customers", auth=("sk_test_x", ""), timeout=5)
+            key = lotuspay_mock.api_keys[0]
+            r = httpx.post(f"{lotuspay_mock}/v1/customers", auth=(key, ""), timeout=5)
             assert r.status_code == 200
     """
     from .mock import running_mock
@@ -411,7 +423,11 @@ def lotuspay_client(request: pytest.FixtureRequest) -> Iterator[LotusPayClient]:
     key = request.config.getoption(OPTION_KEY)
     if not url:
         url = request.getfixturevalue("lotuspay_mock")
-        key = key if key and key.startswith("sk_test_") else "sk_test_" + secrets.token_hex(12)
+        issued = getattr(url, "api_keys", ())  # a conftest may override the fixture with a str
+        if issued:
+            key = issued[0]
+        elif not (key and key.startswith("sk_test_")):
+            key = "sk_test_" + secrets.token_hex(12)
     client = LotusPayClient(url, key, allow_live=request.config.getoption(OPTION_ALLOW_LIVE))
     with client:
         yield client

@@ -19,9 +19,6 @@ from hypothesis import strategies as st
 from lotuspay_contract.conformance import validate
 from lotuspay_contract.strategies import customer_create_params, invalid_customer_create_params
 
-KEY = "sk_test_example0000000000000000"
-
-
 # --- "your" code: a small client for the Customers API ------------------------------------------
 
 
@@ -62,7 +59,7 @@ class CustomersClient:
 
 @pytest.fixture(scope="session")
 def client(lotuspay_mock: str) -> CustomersClient:
-    return CustomersClient(lotuspay_mock, KEY)
+    return CustomersClient(lotuspay_mock, lotuspay_mock.api_keys[0])  # a key the mock issued
 
 
 # A session fixture shared across examples on purpose: the mock keeps state, as the real API does.

@@ -458,7 +458,7 @@ def test_plugin_writes_the_html_report(pytester: pytest.Pytester) -> None:
     from lotuspay_contract.conformance.mock import running_mock
 
     page = pytester.path / "report.html"
-    with running_mock(faults=("list_oldest_first",)) as url:
+    with running_mock(api_keys=[SECRET_KEY], faults=("list_oldest_first",)) as url:
         result = pytester.runpytest(
             "--lotuspay-url",
             url,
@@ -475,7 +475,7 @@ def test_plugin_writes_the_html_report(pytester: pytest.Pytester) -> None:
             "-k",
             "HTTP or LIST-001",
         )
-    result.assert_outcomes(passed=5, failed=1)
+    result.assert_outcomes(passed=6, failed=1)
     html = page.read_text(encoding="utf-8")
     assert squash(by_id(html, "check-CUS-LIST-001")["text"]).startswith("FAIL CUS-LIST-001")
     summary = squash(elements(html, tag="header")[0]["text"])

@@ -1,4 +1,5 @@
-"""``lotuspay-contract mock`` and ``lotuspay-contract faults``: serve the mock, list its faults."""
+"""``lotuspay-contract mock``, ``faults`` and ``quirks``: serve the mock, list its faults and its
+legal variations."""
 
 from __future__ import annotations
 
@@ -15,6 +16,16 @@ def _fault_name(value: str) -> str:
     if value not in FAULTS:
         raise argparse.ArgumentTypeError(
             f"unknown fault {value!r}; run 'lotuspay-contract faults' to list the valid names."
+        )
+    return value
+
+
+def _quirk_name(value: str) -> str:
+    from ..mock._quirks import QUIRKS
+
+    if value not in QUIRKS:
+        raise argparse.ArgumentTypeError(
+            f"unknown quirk {value!r}; run 'lotuspay-contract quirks' to list the valid names."
         )
     return value
 
@@ -36,7 +47,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="serve the stateful LotusPay mock",
         description=(
             "Serve a stateful mock of the LotusPay Customers API (uvicorn). Prints its base URL, "
-            "then runs until Ctrl-C or SIGTERM. API keys: HTTP Basic, sk_test_... or sk_live_..."
+            "then runs until Ctrl-C or SIGTERM. API keys: HTTP Basic; the mock issues two test "
+            "keys and prints them (or takes --api-key), and refuses any other key with 401"
         ),
     )
     mock.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
@@ -47,7 +59,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="append",
         dest="api_keys",
         metavar="KEY",
-        help="accept only this key (repeatable); default: any well-formed key",
+        help="issue this key (repeatable): only issued keys are accepted; default: two fresh "
+        "test keys, printed at start",
+    )
+    mock.add_argument(
+        "--accept-any-key",
+        action="store_true",
+        help="accept any well-formed sk_test_/sk_live_ key as its own account; a deviation from "
+        "the contract (a real server answers 401 to a key it never issued)",
+    )
+    mock.add_argument(
+        "--quirk",
+        action="append",
+        dest="quirks",
+        default=[],
+        type=_quirk_name,
+        metavar="NAME",
+        help="show this legal variation (repeatable); see 'lotuspay-contract quirks'",
     )
     mock.add_argument(
         "--fault",
@@ -71,6 +99,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     faults.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     faults.set_defaults(handler=run_faults)
 
+    quirks = subparsers.add_parser(
+        "quirks",
+        help="list the mock's legal variations",
+        description=(
+            "List every quirk the mock can show: a way a correct server may differ from the "
+            "mock, with the contract sentence that allows it. The suite must pass on each."
+        ),
+    )
+    quirks.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    quirks.set_defaults(handler=run_quirks)
+
 
 def run_mock(args: argparse.Namespace) -> int:
     """Serve the mock in the foreground until interrupted; return the exit status."""
@@ -88,17 +127,23 @@ def run_mock(args: argparse.Namespace) -> int:
         return 2
     app = create_app(
         api_keys=args.api_keys,
+        accept_any_key=args.accept_any_key,
         db_path=args.db,
         faults=args.faults,
+        quirks=args.quirks,
         seed_customers=args.seed_customers,
     )
     print(base_url(sock), flush=True)
-    keys = (
-        ", ".join(mask_key(k) for k in args.api_keys) if args.api_keys else "any sk_test_/sk_live_"
-    )
+    # Keys the user chose are theirs: masked. Keys the mock made up are only good against this
+    # process and the user needs them, so they are printed whole.
+    issued = app.state.api_keys
+    keys = ", ".join(mask_key(k) for k in issued) if args.api_keys else ", ".join(issued)
+    if args.accept_any_key:
+        keys = f"any sk_test_/sk_live_ (accept-any-key, not as the contract says; e.g. {keys})"
     print(
         f"LotusPay mock: API under {base_url(sock)}/v1; storage {args.db or 'in memory'}; "
-        f"keys {keys}; faults {', '.join(args.faults) or 'none'}. Ctrl-C stops.",
+        f"keys {keys}; faults {', '.join(args.faults) or 'none'}; "
+        f"quirks {', '.join(args.quirks) or 'none'}. Ctrl-C stops.",
         file=sys.stderr,
         flush=True,
     )
@@ -139,4 +184,25 @@ def run_faults(args: argparse.Namespace) -> int:
     for fault in FAULTS.values():
         print(f"{fault.name:<{width}}  {fault.level:<6}  {fault.rule}")
         print(f"{'':<{width}}          {fault.description}")
+    return 0
+
+
+def run_quirks(args: argparse.Namespace) -> int:
+    """Print every quirk with the contract sentence that allows it."""
+    import json
+
+    from ..mock._quirks import QUIRKS
+
+    if args.format == "json":
+        rows = [
+            {"name": q.name, "clause": q.clause, "description": q.description}
+            for q in QUIRKS.values()
+        ]
+        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
+    width = max(len(name) for name in QUIRKS)
+    for quirk in QUIRKS.values():
+        print(f"{quirk.name:<{width}}  {quirk.description}")
+        print(f"{'':<{width}}  allowed by: {quirk.clause}")
     return 0

@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import os
 import random
-import secrets
 import signal
 import sys
 import threading
@@ -16,6 +15,7 @@ from typing import Any
 __all__ = ["register"]
 
 ENV_KEY = "LOTUSPAY_API_KEY"
+ENV_SECOND_KEY = "LOTUSPAY_SECOND_API_KEY"
 
 
 def _check_list(text: str) -> list[str]:
@@ -88,6 +88,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"secret key (default: ${ENV_KEY}); never printed",
     )
     parser.add_argument("--live-key", help="a live key too, to check live/test separation")
+    parser.add_argument(
+        "--second-api-key",
+        default=os.environ.get(ENV_SECOND_KEY),
+        help=f"a test key of a second account, to check that accounts are isolated (default: "
+        f"${ENV_SECOND_KEY}); without it that check is not exercised on a real server",
+    )
     parser.add_argument(
         "--tier",
         choices=("smoke", "standard", "deep"),
@@ -187,18 +193,24 @@ def _usage_error(message: str) -> int:
 
 
 @contextlib.contextmanager
-def _target(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
-    """Yield the base URL and a label; start the embedded mock when no URL is given."""
+def _target(args: argparse.Namespace) -> Iterator[tuple[str, str, str, str | None]]:
+    """Yield the base URL, a label, the key and the second account's key; start the embedded
+    mock when no URL is given (it issues the keys given, or two of its own)."""
     if args.base_url:
-        yield args.base_url, args.base_url
+        yield args.base_url, args.base_url, args.api_key, args.second_api_key
         return
     from ..mock import running_mock
+    from ..mock._server import issue_keys
 
-    with running_mock(faults=tuple(args.mock_fault)) as url:
+    keys = None
+    if args.api_key or args.live_key:  # the mock issues the keys given, and makes up the rest
+        keys = [args.api_key or issue_keys(1)[0], args.second_api_key or issue_keys(1)[0]]
+        keys += [args.live_key] if args.live_key else []
+    with running_mock(api_keys=keys, faults=tuple(args.mock_fault)) as url:
         label = f"{url} (embedded mock" + (
             f", faults: {', '.join(args.mock_fault)})" if args.mock_fault else ")"
         )
-        yield url, label
+        yield str(url), label, url.api_keys[0], url.api_keys[1]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -228,22 +240,25 @@ def run(args: argparse.Namespace) -> int:
             return _usage_error(
                 f"unknown mock fault {', '.join(unknown)}; known: {', '.join(FAULTS)}"
             )
-    key = args.api_key
-    if not key:
-        if args.base_url:
-            return _usage_error(f"no API key: pass --api-key or set {ENV_KEY}")
-        key = "sk_test_" + secrets.token_hex(12)  # the mock accepts any well-formed test key
-    remember_secret(key)
-    remember_secret(args.live_key)
+    if not args.api_key and args.base_url:
+        return _usage_error(f"no API key: pass --api-key or set {ENV_KEY}")
+    if args.second_api_key and args.second_api_key == args.api_key:
+        return _usage_error("--second-api-key must be another account's key, not --api-key")
+    key = args.api_key or ""
+    for secret in (args.api_key, args.second_api_key, args.live_key):
+        remember_secret(secret)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
     checks = select_checks(args.checks, args.tier)
     result = None
     terminated = False
     try:
-        with _sigterm_as_interrupt() as received, _target(args) as (url, label):
+        with _sigterm_as_interrupt() as received, _target(args) as (url, label, key, second_key):
+            remember_secret(key)  # the embedded mock's own keys are masked like the user's
+            remember_secret(second_key)
             settings = RunSettings(
                 base_url=url,
                 api_key=key,
+                second_key=second_key,
                 tier=TIERS[args.tier],
                 seed=seed,
                 run_id=new_run_id(),
@@ -269,7 +284,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
         terminated = True  # while the embedded mock stopped: the run's reports still count
     except TargetUnreachable as exc:
-        return _usage_error(f"target unreachable: {redact(str(exc), [key])}")
+        secret = [k for k in (key, args.second_api_key) if k]
+        return _usage_error(f"target unreachable: {redact(str(exc), secret)}")
     except OSError as exc:
         return _usage_error(f"cannot start the embedded mock: {exc}")
     with _signals_held():

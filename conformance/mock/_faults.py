@@ -14,17 +14,23 @@ from types import MappingProxyType
 from ._layer import Fault
 from ._rewrites import (
     FirstKeyPerMode,
+    LastKeyDefault,
     account_number_echoed,
     bank_account_customer_self,
+    bank_idempotency_dropped,
+    bank_list_limit_dropped,
+    bank_list_oldest_first,
     crash_on_bad_json,
     crash_on_non_ascii,
     created_as_201,
     created_as_string,
     created_in_ms,
-    default_key,
+    default_limit_10,
+    delete_allowed,
     drop_header,
     drop_query,
     each_param,
+    embeds_oldest,
     error_param_dropped,
     error_type_dropped,
     error_type_misspelled,
@@ -72,8 +78,9 @@ def _catalogue() -> list[Fault]:
         ),
         Fault(
             name="metadata_null",
-            rule="customer.metadata: an object, {} when empty [doc]",
+            rule="customer.metadata: {} when empty [conv]",
             description="empty metadata is returned as null",
+            level="SHOULD",
             response=metadata_null,
         ),
         Fault(
@@ -161,8 +168,9 @@ def _catalogue() -> list[Fault]:
         ),
         Fault(
             name="error_param_missing",
-            rule="request rules: a 400 for a bad field names it in param [doc]",
+            rule="request rules: a 400 for a bad field names it in param [conv]",
             description="400 errors do not say which parameter is at fault",
+            level="SHOULD",
             response=error_param_dropped,
         ),
         Fault(
@@ -179,16 +187,17 @@ def _catalogue() -> list[Fault]:
         ),
         Fault(
             name="create_status_201",
-            rule="create a customer returns the customer with 200 [doc]",
+            rule="create a customer returns the customer with 200 precisely [conv]",
             description="creates answer 201 Created",
+            level="SHOULD",
             response=created_as_201,
         ),
         # auth
         Fault(
             name="missing_key_accepted",
             rule="auth: no valid API key gets 401 [doc]",
-            description="requests without a key run as a default test key",
-            request=quietly(default_key),
+            description="requests without a key run as the last key seen",
+            request=quietly(LastKeyDefault()),
         ),
         Fault(
             name="accounts_shared",
@@ -271,6 +280,49 @@ def _catalogue() -> list[Fault]:
             rule="errors: client input never causes a 5xx [doc]",
             description="bodies with non-ASCII text (Indic names) answer 500 (a latin-1 codec)",
             request=crash_on_non_ascii,
+        ),
+        # the later rules: list defaults, bank account lists, methods, embeds, keys
+        Fault(
+            name="default_limit_10",
+            rule="list all customers: limit defaults to 100 [doc]",
+            description="GET /v1/customers without limit answers pages of 10",
+            request=quietly(default_limit_10),
+        ),
+        Fault(
+            name="bank_account_list_ignores_limit",
+            rule="list bank accounts: limit bounds the page [doc]",
+            description="limit is ignored on a customer's bank account list",
+            request=quietly(bank_list_limit_dropped),
+        ),
+        Fault(
+            name="bank_account_list_oldest_first",
+            rule="list bank accounts: newest first [doc]",
+            description="a customer's bank account list is oldest first",
+            response=bank_list_oldest_first,
+        ),
+        Fault(
+            name="undocumented_delete_allowed",
+            rule="undocumented methods on documented paths answer 404 or 405 [doc]",
+            description="DELETE /v1/customers/{id} answers 200 (deleted: true)",
+            request=delete_allowed,
+        ),
+        Fault(
+            name="embeds_oldest_bank_accounts",
+            rule="a customer embeds its 10 most recent bank accounts [doc]",
+            description="past 10 bank accounts, the 10 oldest are embedded",
+            around=embeds_oldest,
+        ),
+        Fault(
+            name="bank_account_idempotency_ignored",
+            rule="idempotency: a replayed key creates nothing new [doc]",
+            description="Idempotency-Key is ignored on bank account creates",
+            request=quietly(bank_idempotency_dropped),
+        ),
+        Fault(
+            name="accepts_unissued_keys",
+            rule="auth: no valid API key gets 401 [doc]",
+            description="any well-formed key is accepted, issued or not (a fresh empty account)",
+            app_settings={"accept_any_key": True},
         ),
     ]
 

@@ -1,21 +1,23 @@
-"""The seam where faults act: an ASGI layer around the correct app.
+"""The seam where faults and quirks act: an ASGI layer around the correct app.
 
-The layer buffers one exchange, lets each fault rewrite the request before the app sees it (or
-answer in its place), then rewrite the response. The app itself never knows about faults, so the
-clean behaviour and each bug stay separate and a fault is a few lines of data.
+The layer buffers one exchange, lets each fault (or quirk) rewrite the request before the app
+sees it (or answer in its place), wrap the call to the app (``around``: call it several times,
+wait, refuse), then rewrite the response. The app itself never knows about faults or quirks, so
+the clean behaviour, each bug and each legal variation stay separate and each is a few lines of
+data.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode
 
 from ._requests import MAX_BODY_BYTES
 
-__all__ = ["Exchange", "Fault", "FaultLayer", "Reply"]
+__all__ = ["CallApp", "Exchange", "Fault", "FaultLayer", "Reply", "Rewrite"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -56,11 +58,17 @@ class Reply:
     document: Any = None
     raw: bytes = b""
     state: dict[str, Any] = field(default_factory=dict)
+    #: Send the body in pieces of this size without a Content-Length (chunked); 0 sends it whole.
+    chunk_size: int = 0
 
     def body(self) -> bytes:
         if self.document is None:
             return self.raw
         return json.dumps(self.document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+#: The rest of the chain (later ``around`` hooks, then the app), as an ``around`` hook sees it.
+CallApp = Callable[[Exchange], Awaitable[Reply]]
 
 
 @dataclass(frozen=True)
@@ -77,12 +85,28 @@ class Fault:
     level: str = "MUST"
     request: Callable[[Exchange], Reply | None] | None = None
     response: Callable[[Exchange, Reply], None] | None = None
+    around: Callable[[Exchange, CallApp], Awaitable[Reply]] | None = None
+    #: Settings of the app itself this bug needs (e.g. ``accept_any_key``), for ``create_app``.
+    app_settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Rewrite(Protocol):
+    """What the layer needs of a fault or a quirk: optional request/around/response hooks."""
+
+    @property
+    def request(self) -> Callable[[Exchange], Reply | None] | None: ...
+
+    @property
+    def response(self) -> Callable[[Exchange, Reply], None] | None: ...
+
+    @property
+    def around(self) -> Callable[[Exchange, CallApp], Awaitable[Reply]] | None: ...
 
 
 class FaultLayer:
-    """ASGI middleware applying ``faults`` in order around ``app``."""
+    """ASGI middleware applying ``faults`` (or quirks) in order around ``app``."""
 
-    def __init__(self, app: ASGIApp, faults: Sequence[Fault]) -> None:
+    def __init__(self, app: ASGIApp, faults: Sequence[Rewrite]) -> None:
         self.app = app
         self.faults = tuple(faults)
 
@@ -105,7 +129,15 @@ class FaultLayer:
                 if early is not None:
                     await _send_reply(send, early)
                     return
-        reply = await self._call_app(scope, exchange)
+
+        async def call_app(exchange: Exchange) -> Reply:
+            return await self._call_app(scope, exchange)
+
+        handler: CallApp = call_app
+        for fault in reversed(self.faults):
+            if fault.around is not None:
+                handler = _wrap(fault.around, handler)
+        reply = await handler(exchange)
         for fault in self.faults:
             if fault.response is not None:
                 fault.response(exchange, reply)
@@ -118,6 +150,10 @@ class FaultLayer:
         )
         if exchange.query != original:
             inner["query_string"] = urlencode(exchange.query).encode("latin-1")
+        if exchange.path != scope["path"]:
+            inner["path"] = exchange.path
+            inner["raw_path"] = exchange.path.encode("latin-1")
+        inner["method"] = exchange.method
         exchange.headers["content-length"] = str(len(exchange.body))
         inner["headers"] = [
             (k.encode("latin-1"), v.encode("latin-1")) for k, v in exchange.headers.items()
@@ -151,6 +187,13 @@ class FaultLayer:
         return Reply(start.get("status", 500), headers, document, raw)
 
 
+def _wrap(around: Callable[[Exchange, CallApp], Awaitable[Reply]], inner: CallApp) -> CallApp:
+    async def handler(exchange: Exchange) -> Reply:
+        return await around(exchange, inner)
+
+    return handler
+
+
 async def _read_all(receive: Receive) -> bytes:
     # Keep one byte past the app's limit: enough for it to answer 413, not a memory hog.
     chunks: list[bytes] = []
@@ -170,6 +213,8 @@ async def _read_all(receive: Receive) -> bytes:
 async def _send_reply(send: Send, reply: Reply) -> None:
     body = reply.body()
     headers = {**reply.headers, "content-length": str(len(body))}
+    if reply.chunk_size:
+        del headers["content-length"]  # the server then frames the body as chunked
     headers.setdefault("content-type", "application/json")
     await send(
         {
@@ -178,4 +223,8 @@ async def _send_reply(send: Send, reply: Reply) -> None:
             "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()],
         }
     )
-    await send({"type": "http.response.body", "body": body})
+    size = reply.chunk_size or max(len(body), 1)
+    pieces = [body[i : i + size] for i in range(0, len(body), size)] or [b""]
+    for index, piece in enumerate(pieces):
+        last = index == len(pieces) - 1
+        await send({"type": "http.response.body", "body": piece, "more_body": not last})

@@ -233,10 +233,17 @@ class FirstKeyPerMode:
             exchange.headers["authorization"] = self.first.setdefault(mode, authorization)
 
 
-def default_key(exchange: Exchange) -> None:
-    exchange.headers.setdefault(
-        "authorization", "Basic c2tfdGVzdF9hbm9ueW1vdXM6"
-    )  # sk_test_anonymous:
+class LastKeyDefault:
+    """A request without a key runs as the last key seen (a "session" the server kept)."""
+
+    def __init__(self) -> None:
+        self.last = "Basic c2tfdGVzdF9hbm9ueW1vdXM6"  # sk_test_anonymous: until a key is seen
+
+    def __call__(self, exchange: Exchange) -> None:
+        if "authorization" in exchange.headers:
+            self.last = exchange.headers["authorization"]
+        else:
+            exchange.headers["authorization"] = self.last
 
 
 def key_scoped_by_body(exchange: Exchange) -> None:
@@ -296,3 +303,62 @@ def crash_on_non_ascii(exchange: Exchange) -> Reply | None:
         if not decoded.isascii():
             return _answer(500, "Internal server error.")
     return None
+
+
+# -- rewrites of the later rules (list defaults, bank account lists, methods, embeds) ----------
+
+_CUSTOMERS = "/v1/customers"
+_BANK_LIST_PATH = re.compile(r"/v1/customers/[^/]+/bank_accounts/?")
+
+
+def default_limit_10(exchange: Exchange) -> None:
+    listing = exchange.method == "GET" and exchange.path.rstrip("/") == _CUSTOMERS
+    if listing and not any(k == "limit" for k, _ in exchange.query):
+        exchange.query.append(("limit", "10"))
+
+
+def bank_list_limit_dropped(exchange: Exchange) -> None:
+    if exchange.method == "GET" and _BANK_LIST_PATH.fullmatch(exchange.path):
+        exchange.query = [(k, v) for k, v in exchange.query if k != "limit"]
+
+
+def bank_list_oldest_first(exchange: Exchange, reply: Reply) -> None:
+    if exchange.method == "GET" and _BANK_LIST_PATH.fullmatch(exchange.path):
+        oldest_first(exchange, reply)
+
+
+def delete_allowed(exchange: Exchange) -> Reply | None:
+    if exchange.method == "DELETE" and _CUSTOMER_PATH.fullmatch(exchange.path):
+        customer = exchange.path.rstrip("/").rsplit("/", 1)[-1]
+        document = {"id": customer, "object": "customer", "deleted": True}
+        return Reply(200, {"content-type": "application/json"}, document)
+    return None
+
+
+def bank_idempotency_dropped(exchange: Exchange) -> None:
+    if exchange.method == "POST" and _BANK_LIST_PATH.fullmatch(exchange.path):
+        exchange.headers.pop("idempotency-key", None)
+
+
+async def embeds_oldest(exchange: Exchange, call_app: Callable[[Exchange], Any]) -> Reply:
+    """Embed a customer's 10 oldest bank accounts instead of the 10 most recent."""
+    reply: Reply = await call_app(exchange)
+    retrieve = exchange.method == "GET" and _CUSTOMER_PATH.fullmatch(exchange.path)
+    if not retrieve or reply.status != 200 or not isinstance(reply.document, dict):
+        return reply
+    child = reply.document.get("bank_accounts")
+    if not isinstance(child, dict) or not child.get("total_count", 0) > len(child.get("data", [])):
+        return reply
+    every: list[Any] = []
+    for page in range(1, 1000):
+        query = [("limit", "100"), ("page", str(page))]
+        path = exchange.path.rstrip("/") + "/bank_accounts"
+        part: Reply = await call_app(Exchange("GET", path, query, dict(exchange.headers), b""))
+        data = part.document.get("data") if isinstance(part.document, dict) else None
+        if not isinstance(data, list):
+            return reply
+        every += data
+        if len(data) < 100:
+            break
+    child["data"] = every[-10:]  # newest first: the last ten are the oldest
+    return reply

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 import socket
 import threading
 import time
@@ -14,38 +15,81 @@ from starlette.applications import Starlette
 
 from ._app import build_app
 from ._faults import resolve_faults
-from ._layer import FaultLayer
+from ._layer import FaultLayer, Rewrite
+from ._quirks import resolve_quirks
 
-__all__ = ["bind_socket", "create_app", "running_mock", "uvicorn_config"]
+__all__ = ["MockURL", "bind_socket", "create_app", "issue_keys", "running_mock", "uvicorn_config"]
 
 _START_TIMEOUT = 10.0
+
+
+def issue_keys(count: int = 2) -> tuple[str, ...]:
+    """Return ``count`` fresh test-mode keys (``sk_test_`` and 24 random alphanumerics)."""
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    return tuple(
+        "sk_test_" + "".join(secrets.choice(alphabet) for _ in range(24)) for _ in range(count)
+    )
+
+
+class MockURL(str):
+    """The base URL of a running mock, which also knows the keys the mock issued.
+
+    A plain ``str`` everywhere a URL is expected; ``api_keys`` are the accepted keys (two
+    test-mode keys, i.e. two accounts, unless chosen by the caller).
+    """
+
+    api_keys: tuple[str, ...]
+
+    def __new__(cls, url: str, api_keys: Sequence[str]) -> MockURL:
+        made = super().__new__(cls, url)
+        made.api_keys = tuple(api_keys)
+        return made
 
 
 def create_app(
     *,
     api_keys: Sequence[str] | None = None,
+    accept_any_key: bool = False,
     db_path: str | None = None,
     faults: Sequence[str] = (),
+    quirks: Sequence[str] = (),
     seed_customers: int = 0,
 ) -> Starlette:
     """Return the mock as a Starlette app, to serve or to call in-process.
 
     Args:
-        api_keys: the only keys accepted (others get 401); None accepts any well-formed key.
+        api_keys: the keys the mock issued: the only ones accepted (others get 401, as the
+            contract says for a key that is not valid). None issues two fresh test keys; they
+            are in ``app.state.api_keys``.
+        accept_any_key: accept any well-formed ``sk_test_``/``sk_live_`` key as its own account.
+            A deviation from the contract (a real server refuses keys it never issued), for
+            tests that are not about authentication.
         db_path: a SQLite file that keeps everything across restarts; None keeps it in memory.
         faults: names from ``FAULTS`` of bugs to simulate; unknown names raise ValueError.
+        quirks: names from ``QUIRKS`` of legal variations to show; unknown names raise ValueError.
         seed_customers: customers each account starts with.
 
     >>> import httpx
     >>> app = create_app(seed_customers=2)
     >>> transport = httpx.ASGITransport(app=app)  # for httpx.AsyncClient(transport=...)
+    >>> len(app.state.api_keys)
+    2
     """
     if seed_customers < 0:
         raise ValueError(f"seed_customers must be at least 0, got {seed_customers!r}")
     resolved = resolve_faults(list(faults))
-    app = build_app(api_keys=api_keys, db_path=db_path, seed_customers=seed_customers)
-    if resolved:
-        app.add_middleware(FaultLayer, faults=resolved)
+    layers: list[Rewrite] = [*resolved, *resolve_quirks(quirks)]
+    for fault in resolved:
+        accept_any_key = bool(fault.app_settings.get("accept_any_key", accept_any_key))
+    issued = tuple(api_keys) if api_keys is not None else issue_keys()
+    app = build_app(
+        api_keys=None if accept_any_key else issued,
+        db_path=db_path,
+        seed_customers=seed_customers,
+    )
+    app.state.api_keys = issued
+    if layers:
+        app.add_middleware(FaultLayer, faults=layers)
     return app
 
 
@@ -83,20 +127,31 @@ def base_url(sock: socket.socket) -> str:
 def running_mock(
     *,
     api_keys: Sequence[str] | None = None,
+    accept_any_key: bool = False,
     db_path: str | None = None,
     faults: Sequence[str] = (),
+    quirks: Sequence[str] = (),
     seed_customers: int = 0,
     host: str = "127.0.0.1",
     port: int = 0,
-) -> Iterator[str]:
+) -> Iterator[MockURL]:
     """Serve the mock on a real socket for the ``with`` block; yield its base URL.
 
+    The URL is a :class:`MockURL`: ``url.api_keys`` are the keys the mock issued (see
+    :func:`create_app` for the arguments).
+
     >>> with running_mock(seed_customers=1) as url:  # doctest: +SKIP
-    ...     httpx.get(f"{url}/v1/customers", auth=("sk_test_x", ""), timeout=5).status_code
+    ...     key = url.api_keys[0]
+    ...     httpx.get(f"{url}/v1/customers", auth=(key, ""), timeout=5).status_code
     200
     """
     app = create_app(
-        api_keys=api_keys, db_path=db_path, faults=faults, seed_customers=seed_customers
+        api_keys=api_keys,
+        accept_any_key=accept_any_key,
+        db_path=db_path,
+        faults=faults,
+        quirks=quirks,
+        seed_customers=seed_customers,
     )
     sock = bind_socket(host, port)
     server = uvicorn.Server(uvicorn_config(app, host, port))
@@ -104,7 +159,7 @@ def running_mock(
         target=server.run, kwargs={"sockets": [sock]}, name="lotuspay-mock", daemon=True
     )
     thread.start()
-    url = base_url(sock)
+    url = MockURL(base_url(sock), app.state.api_keys)
     try:
         _wait_until_serving(server, thread, url)
         yield url

@@ -52,6 +52,8 @@ class RunSettings:
     strict: bool = False
     allow_live: bool = False
     live_key: str | None = field(default=None, repr=False)
+    #: A test key of a second account, for the isolation check (CUS-AUTH-003).
+    second_key: str | None = field(default=None, repr=False)
     read_timeout: float = 10.0
     deadline: float = 30.0
 

@@ -10,9 +10,13 @@ import pytest
 @pytest.fixture(scope="module")
 def clean_mock() -> Iterator[str]:
     """A fault-free mock for the module."""
+    from suite_helpers import MOCK_KEYS
+
     from lotuspay_contract.conformance.mock import running_mock
 
-    with running_mock() as url:
+    # The live keys are those test_clean_mock passes: a mock accepts only keys it issued.
+    live = ("sk_live_SeParAtIoN0123456789", "sk_live_NoWrItEs0123456789")
+    with running_mock(api_keys=[*MOCK_KEYS, *live]) as url:
         yield url
 
 

@@ -14,6 +14,10 @@ from lotuspay_contract.conformance.suite._runner import (
 
 #: A distinctive key: tests scan every artifact for it.
 SECRET_KEY = "sk_test_Zq8SeCrEtKeyDoNotLeak42"
+#: The second account's key (the isolation check), also distinctive.
+SECOND_KEY = "sk_test_Zq8SeCoNdKeyDoNotLeak43"
+#: What the tests' mocks issue: ``running_mock(api_keys=MOCK_KEYS)``.
+MOCK_KEYS = (SECRET_KEY, SECOND_KEY)
 
 
 def settings_for(
@@ -23,6 +27,7 @@ def settings_for(
     return RunSettings(
         base_url=url,
         api_key=SECRET_KEY,
+        second_key=SECOND_KEY,
         tier=TIERS[tier],
         seed=20240601,
         run_id=new_run_id(),

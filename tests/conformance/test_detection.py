@@ -9,7 +9,7 @@ under --strict.
 from __future__ import annotations
 
 import pytest
-from suite_helpers import run_against
+from suite_helpers import MOCK_KEYS, run_against
 
 from lotuspay_contract.conformance.mock import FAULTS, running_mock
 
@@ -50,6 +50,13 @@ DETECTED_BY: dict[str, str] = {
     "ifsc_lowercase_accepted": "CUS-REQ-002",
     "crash_on_malformed_json": "CUS-ROB-001",
     "crash_on_non_ascii": "CUS-HTTP-003",
+    "default_limit_10": "CUS-LIST-008",
+    "bank_account_list_ignores_limit": "CUS-BANK-006",
+    "bank_account_list_oldest_first": "CUS-BANK-007",
+    "undocumented_delete_allowed": "CUS-HTTP-006",
+    "embeds_oldest_bank_accounts": "CUS-BANK-008",
+    "bank_account_idempotency_ignored": "CUS-IDEM-003",
+    "accepts_unissued_keys": "CUS-AUTH-005",
 }
 
 #: Response checks need traffic: these scenario checks provide the requests they judge.
@@ -64,7 +71,7 @@ def test_table_covers_every_fault() -> None:
 def test_fault_fails_its_check(fault: str) -> None:
     check_id = DETECTED_BY[fault]
     level = getattr(FAULTS[fault], "level", "MUST")
-    with running_mock(faults=[fault]) as url:
+    with running_mock(api_keys=MOCK_KEYS, faults=[fault]) as url:
         default = run_against(url, [check_id, *_TRAFFIC])
         strict = run_against(url, [check_id, *_TRAFFIC], strict=True)
     verdict = {r.check.id: r for r in default.results}[check_id]

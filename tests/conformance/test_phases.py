@@ -6,7 +6,7 @@ import traceback
 from typing import Any
 
 import pytest
-from suite_helpers import run_against
+from suite_helpers import MOCK_KEYS, SECRET_KEY, run_against
 
 from lotuspay_contract.conformance.mock import running_mock
 
@@ -28,7 +28,7 @@ def test_phase_passes_on_the_clean_mock(clean_mock: str, check_id: str) -> None:
 )
 def test_phase_detects_a_fault(fault: str, failing: str) -> None:
     phase = "CUS-FUZZ-001" if failing == "CUS-HTTP-003" else failing
-    with running_mock(faults=[fault]) as url:
+    with running_mock(api_keys=MOCK_KEYS, faults=[fault]) as url:
         result = run_against(url, [phase, "CUS-HTTP-003"], tier="standard")
     verdicts = {r.check.id: r.status for r in result.results}
     assert verdicts[failing] == "failed", verdicts
@@ -44,7 +44,7 @@ def test_response_checks_are_schemathesis_checks(clean_mock: str) -> None:
     checks = schemathesis_checks()
     assert {c.__name__ for c in checks} >= {"cus_http_001", "cus_shape_001"}
     schema = schemathesis.openapi.from_path(schemas.openapi_path())
-    schema.config.update(basic_auth=("sk_test_phases0123456789", ""))
+    schema.config.update(basic_auth=(SECRET_KEY, ""))
     operation = schema["/v1/customers"]["GET"]
     seen: list[int] = []
 
@@ -57,7 +57,7 @@ def test_response_checks_are_schemathesis_checks(clean_mock: str) -> None:
 
     test()
     assert seen
-    with running_mock(faults=["errors_plain_text"]) as url:
+    with running_mock(api_keys=MOCK_KEYS, faults=["errors_plain_text"]) as url:
         case = schema["/v1/customers/{id}"]["GET"].Case(path_parameters={"id": "CU404"})
         response = case.call(base_url=url, timeout=5)
         # Schemathesis groups the failures in an exception group naming the checks.

@@ -23,6 +23,8 @@ def make_client() -> ClientFactory:
     """Build an in-process client over a fresh mock; keyword arguments go to ``create_app``."""
 
     def make(*, key: str | None = TEST_KEY, **options: Any) -> httpx.AsyncClient:
+        if "api_keys" not in options:
+            options.setdefault("accept_any_key", True)  # not an auth test: any key is an account
         app = create_app(**options)
         return httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app),
@@ -38,3 +40,9 @@ def make_client() -> ClientFactory:
 async def client(make_client: ClientFactory) -> AsyncIterator[httpx.AsyncClient]:
     async with make_client() as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def lotuspay_mock_options() -> dict[str, Any]:
+    """The session mock serves tests that are not about authentication: any key is an account."""
+    return {"accept_any_key": True}

@@ -205,6 +205,8 @@ async def _(make: Make, check: Check) -> bool:
 
 @probe("missing_key_accepted")
 async def _(make: Make, check: Check) -> bool:
+    async with make() as c:
+        check(await c.get("/v1/customers"), "customer_list")
     async with make(key=None) as c:
         response = await c.get("/v1/customers")
     return response.status_code != 401
@@ -319,6 +321,81 @@ async def _(make: Make, check: Check) -> bool:
     return response.status_code >= 500
 
 
+@probe("default_limit_10")
+async def _(make: Make, check: Check) -> bool:
+    async with make() as c:
+        for _ in range(11):
+            check(await c.post("/v1/customers", json={}), "customer")
+        return len(check(await c.get("/v1/customers"), "customer_list")["data"]) < 11
+
+
+async def owner_with_accounts(c: httpx.AsyncClient, check: Check, count: int) -> tuple[str, list]:
+    owner = check(await c.post("/v1/customers", json={}), "customer")["id"]
+    path = f"/v1/customers/{owner}/bank_accounts"
+    made = [
+        check(await c.post(path, data=BANK_ACCOUNT), "bank_account")["id"] for _ in range(count)
+    ]
+    return owner, made
+
+
+@probe("bank_account_list_ignores_limit")
+async def _(make: Make, check: Check) -> bool:
+    async with make() as c:
+        owner, _ = await owner_with_accounts(c, check, 3)
+        listing = await c.get(f"/v1/customers/{owner}/bank_accounts", params={"limit": "2"})
+        return len(check(listing, "bank_account_list")["data"]) > 2
+
+
+@probe("bank_account_list_oldest_first")
+async def _(make: Make, check: Check) -> bool:
+    async with make() as c:
+        owner, made = await owner_with_accounts(c, check, 2)
+        listing = check(await c.get(f"/v1/customers/{owner}/bank_accounts"), "bank_account_list")
+        return bool(listing["data"][0]["id"] == made[0])
+
+
+@probe("undocumented_delete_allowed")
+async def _(make: Make, check: Check) -> bool:
+    async with make() as c:
+        owner = check(await c.post("/v1/customers", json={}), "customer")["id"]
+        response = await c.delete(f"/v1/customers/{owner}")
+        if response.status_code >= 400:
+            check(response, "error")
+        return response.status_code not in (404, 405)
+
+
+@probe("embeds_oldest_bank_accounts")
+async def _(make: Make, check: Check) -> bool:
+    async with make() as c:
+        owner, made = await owner_with_accounts(c, check, 11)
+        embedded = check(await c.get(f"/v1/customers/{owner}"), "customer")["bank_accounts"]
+        return made[0] in [b["id"] for b in embedded["data"]]
+
+
+@probe("bank_account_idempotency_ignored")
+async def _(make: Make, check: Check) -> bool:
+    async with make() as c:
+        owner = check(await c.post("/v1/customers", json={}), "customer")["id"]
+        path = f"/v1/customers/{owner}/bank_accounts"
+        for _ in range(2):
+            await c.post(path, data=BANK_ACCOUNT, headers={"idempotency-key": "ba-1"})
+        return len(check(await c.get(path), "bank_account_list")["data"]) != 1
+
+
+@probe("accepts_unissued_keys")
+async def _(make: Make, check: Check) -> bool:
+    async with make(key="sk_test_NeverIssuedNeverIssued0001") as c:
+        response = await c.get("/v1/customers")
+    if response.status_code != 200:
+        check(response, "error")
+    return response.status_code != 401
+
+
+def app_with(*faults: str) -> Any:
+    """The mock with ``faults``, having issued the tests' keys (and no other)."""
+    return create_app(api_keys=[TEST_KEY, OTHER_TEST_KEY], faults=list(faults))
+
+
 def factory(app: Any) -> Make:
     transport = httpx.ASGITransport(app=app)
 
@@ -340,8 +417,8 @@ def test_every_fault_has_a_probe() -> None:
 
 @pytest.mark.parametrize("name", list(FAULTS))
 async def test_fault_is_observable(name: str) -> None:
-    assert not await PROBES[name](factory(create_app()), checked), "the clean app breaks the rule"
-    assert await PROBES[name](factory(create_app(faults=[name])), lenient), "the fault is invisible"
+    assert not await PROBES[name](factory(app_with()), checked), "the clean app breaks the rule"
+    assert await PROBES[name](factory(app_with(name)), lenient), "the fault is invisible"
 
 
 @pytest.mark.parametrize("name", ["created_milliseconds", "metadata_null", "accounts_shared"])
@@ -350,7 +427,7 @@ async def test_a_fault_leaves_other_rules_alone(name: str) -> None:
     related = {"not_found_as_400", "error_type_missing", "error_type_misspelled"}
     for other, check in PROBES.items():
         if other != name and other not in related:
-            assert not await check(factory(create_app(faults=[name])), lenient), other
+            assert not await check(factory(app_with(name)), lenient), other
 
 
 def test_fault_entries_name_their_rule() -> None:

@@ -64,7 +64,7 @@ def test_cli_serves_and_stops_cleanly_on_sigterm() -> None:
 
 
 def test_cli_with_a_fault_misbehaves() -> None:
-    with cli_mock("--fault", "created_milliseconds") as (url, _):
+    with cli_mock("--api-key", TEST_KEY, "--fault", "created_milliseconds") as (url, _):
         response = httpx.post(f"{url}/v1/customers", auth=(TEST_KEY, ""), timeout=TIMEOUT)
         assert response.json()["created"] > 10**12
 
@@ -100,7 +100,7 @@ def test_restart_with_db_keeps_everything(tmp_path: Path) -> None:
     db = str(tmp_path / "mock.sqlite3")
     auth = (TEST_KEY, "")
     with (
-        cli_mock("--db", db) as (url, _),
+        cli_mock("--api-key", TEST_KEY, "--db", db) as (url, _),
         httpx.Client(base_url=url, auth=auth, timeout=TIMEOUT) as c,
     ):
         made = checked(
@@ -110,7 +110,7 @@ def test_restart_with_db_keeps_everything(tmp_path: Path) -> None:
         account = checked(c.post(path, data=BANK_ACCOUNT), "bank_account")
         before = checked(c.get(f"/v1/customers/{made['id']}"), "customer")
     with (
-        cli_mock("--db", db) as (url, _),
+        cli_mock("--api-key", TEST_KEY, "--db", db) as (url, _),
         httpx.Client(base_url=url, auth=auth, timeout=TIMEOUT) as c,
     ):
         assert checked(c.get(f"/v1/customers/{made['id']}"), "customer") == before
@@ -122,7 +122,7 @@ def test_restart_with_db_keeps_everything(tmp_path: Path) -> None:
 
 def test_running_mock_yields_a_live_url_and_stops() -> None:
     with running_mock(seed_customers=2) as url:
-        response = httpx.get(f"{url}/v1/customers", auth=(TEST_KEY, ""), timeout=TIMEOUT)
+        response = httpx.get(f"{url}/v1/customers", auth=(url.api_keys[0], ""), timeout=TIMEOUT)
         assert checked(response, "customer_list")["total_count"] == 2
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{url}/v1/customers", timeout=1.0)

@@ -6,6 +6,8 @@ the full number is never returned [conv]), the customer object (bank_accounts ch
 
 from __future__ import annotations
 
+import itertools
+import time
 from typing import Any
 
 from ...client import Exchange
@@ -16,8 +18,11 @@ from .._registry import scenario_check
 __all__ = [
     "check_bank_account_crud",
     "check_bank_account_in_child_list",
+    "check_bank_account_list_newest_first",
+    "check_bank_account_list_pages",
     "check_bank_account_owner",
     "check_bank_account_stored",
+    "check_bank_accounts_embedded_most_recent",
     "check_number_never_returned",
 ]
 
@@ -174,4 +179,156 @@ def check_bank_account_owner(ctx: CheckContext) -> None:
     for exchange, body in ((fx["created_exchange"], fx["created"]), _retrieve(ctx, fx)):
         ctx.expect_field(
             body, "customer", owner, "customer does not name the owner", exchange=exchange
+        )
+
+
+_EMBEDDED = 10  # only the 10 most recent bank accounts are embedded [doc: retrieve-a-bank-account]
+
+
+def _many(ctx: CheckContext) -> dict[str, Any]:
+    """Once per run: a customer with 11 bank accounts, the first created a second before the
+    others, so "newest first" and "the 10 most recent" have one answer whatever a server does
+    with ties inside a second."""
+
+    def make() -> dict[str, Any]:
+        _, customer = ctx.create_customer()
+        oldest = ctx.create_bank_account(customer["id"])[1]["id"]
+        time.sleep(max(0.0, 1.05 - (time.time() % 1.0)))
+        newer = [ctx.create_bank_account(customer["id"])[1]["id"] for _ in range(_EMBEDDED)]
+        return {"customer": customer["id"], "oldest": oldest, "newer": newer}
+
+    found: dict[str, Any] = ctx.session.fixture("many_bank_accounts", make)
+    return found
+
+
+def _bank_page(ctx: CheckContext, customer: str, *params: tuple[str, str]) -> tuple[Exchange, Any]:
+    exchange = ctx.client.request(
+        "GET", f"/v1/customers/{customer}/bank_accounts", params=list(params)
+    )
+    body = ctx.body(exchange, 200, what=f"list bank accounts {dict(params)}")
+    return exchange, body
+
+
+def _first_page_number(ctx: CheckContext, customer: str) -> int:
+    """Pages are numbered from 1 [ours]; a server numbering from 0 is as right: find out."""
+    zero = ctx.client.request(
+        "GET", f"/v1/customers/{customer}/bank_accounts", params=[("limit", "2"), ("page", "0")]
+    )
+    if zero.status != 200:
+        return 1
+    _, one = _bank_page(ctx, customer, ("limit", "2"), ("page", "1"))
+    return 1 if _data_ids(zero.json_or_none()) == _data_ids(one) else 0
+
+
+@scenario_check(
+    "CUS-BANK-006",
+    Level.MUST,
+    "limit and page bound and walk a customer's bank account list",
+    "[doc] list bank accounts: limit, page as for customers",
+)
+def check_bank_account_list_pages(ctx: CheckContext) -> None:
+    fx = _many(ctx)
+    ours = [fx["oldest"], *fx["newer"]]
+    exchange, body = _bank_page(ctx, fx["customer"], ("limit", "3"))
+    ctx.expect(
+        len(_data_ids(body)) == 3,
+        f"limit=3 returned {len(_data_ids(body))} of the customer's {len(ours)} bank accounts",
+        exchange=exchange,
+        pointer="/data",
+        expected=3,
+        actual=len(_data_ids(body)),
+    )
+    first = _first_page_number(ctx, fx["customer"])
+    seen: list[Any] = []
+    for page in range(first, first + 5):  # 4 pages of 4 hold 11, the 4th is past the end
+        exchange, body = _bank_page(ctx, fx["customer"], ("limit", "4"), ("page", str(page)))
+        ids = _data_ids(body)
+        ctx.expect(
+            len(ids) <= 4,
+            f"page {page} holds more than limit=4 bank accounts",
+            exchange=exchange,
+            expected="<= 4",
+            actual=len(ids),
+        )
+        seen += ids
+    ctx.expect(
+        sorted(seen) == sorted(ours),
+        "walking the pages did not yield each of the customer's bank accounts exactly once",
+        expected=sorted(ours),
+        actual=seen,
+    )
+
+
+@scenario_check(
+    "CUS-BANK-007",
+    Level.MUST,
+    "A customer's bank accounts are listed newest first",
+    "[doc] list bank accounts: as for customers, the most recent first",
+)
+def check_bank_account_list_newest_first(ctx: CheckContext) -> None:
+    fx = _many(ctx)
+    exchange, body = _bank_page(ctx, fx["customer"], ("limit", "100"))
+    ids = _data_ids(body)
+    ctx.expect(
+        bool(ids) and ids[-1] == fx["oldest"],
+        "the bank account created a second before the others is not listed last",
+        exchange=exchange,
+        pointer="/data",
+        expected=fx["oldest"],
+        actual=ids[-1:] or ids,
+    )
+    data = body.get("data") if isinstance(body, dict) else None
+    items = data if isinstance(data, list) else []
+    stamps = [i.get("created") for i in items if isinstance(i, dict)]
+    numbers = [c for c in stamps if isinstance(c, int)]
+    for index, (newer, older) in enumerate(itertools.pairwise(numbers)):
+        ctx.expect(
+            newer >= older,
+            "created increases down the list: not newest first",
+            exchange=exchange,
+            pointer=f"/data/{index + 1}/created",
+            expected=f"<= {newer}",
+            actual=older,
+        )
+
+
+@scenario_check(
+    "CUS-BANK-008",
+    Level.MUST,
+    "A customer embeds its 10 most recent bank accounts, total_count at least that many",
+    "[doc] retrieve-a-bank-account: only the 10 most recent bank accounts are embedded; "
+    "the-customer-object: total_count is the total number of items in the array",
+)
+def check_bank_accounts_embedded_most_recent(ctx: CheckContext) -> None:
+    fx = _many(ctx)
+    exchange = ctx.client.request("GET", f"/v1/customers/{fx['customer']}")
+    body = ctx.body(exchange, 200, what="retrieve a customer with 11 bank accounts")
+    child = body.get("bank_accounts") if isinstance(body, dict) else None
+    ids = _data_ids(child)
+    ctx.expect(
+        sorted(ids) == sorted(fx["newer"]),
+        "the embedded bank accounts are not the 10 most recent",
+        exchange=exchange,
+        pointer="/bank_accounts/data",
+        expected=sorted(fx["newer"]),
+        actual=ids,
+    )
+    count = child.get("total_count") if isinstance(child, dict) else None
+    ctx.expect(
+        isinstance(count, int) and count >= len(ids),
+        "bank_accounts.total_count is below the number of embedded items",
+        exchange=exchange,
+        pointer="/bank_accounts/total_count",
+        expected=f">= {len(ids)}",
+        actual=count,
+    )
+    if count != _EMBEDDED + 1:
+        ctx.report(
+            "bank_accounts.total_count counts only the embedded items, not all 11",
+            exchange=exchange,
+            pointer="/bank_accounts/total_count",
+            expected=_EMBEDDED + 1,
+            actual=count,
+            level=Level.SHOULD,
+            rule="[conv] child lists: counting every attached item is the Stripe reading",
         )

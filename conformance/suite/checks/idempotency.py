@@ -13,7 +13,11 @@ from ...validation import Level
 from .._context import CheckContext
 from .._registry import scenario_check
 
-__all__ = ["check_replay_creates_nothing", "check_replay_identical"]
+__all__ = [
+    "check_bank_account_replay_creates_nothing",
+    "check_replay_creates_nothing",
+    "check_replay_identical",
+]
 
 
 def _post(ctx: CheckContext, key: str, params: dict[str, Any]) -> Exchange:
@@ -104,4 +108,34 @@ def check_replay_creates_nothing(ctx: CheckContext) -> None:
         exchange=replay,
         expected="the first answer replayed",
         actual=replay.json_or_none(),
+    )
+
+
+@scenario_check(
+    "CUS-IDEM-003",
+    Level.MUST,
+    "Replaying an Idempotency-Key on a bank account create replays it and creates nothing",
+    "[doc] idempotent-requests: the first response for a key is saved and replayed",
+)
+def check_bank_account_replay_creates_nothing(ctx: CheckContext) -> None:
+    _, customer = ctx.create_customer()
+    path = f"/v1/customers/{customer['id']}/bank_accounts"
+    key, params = _new_key(ctx), ctx.bank_account_params()
+    first, replay = (
+        ctx.client.request("POST", path, json_body=params, headers={"Idempotency-Key": key})
+        for _ in range(2)
+    )
+    ctx.body(first, 200, what="create a bank account with an Idempotency-Key")
+    _expect_same(ctx, first, replay, "a replayed bank account create")
+    exchange = ctx.client.request("GET", path, params=[("limit", "100")])
+    body = ctx.body(exchange, 200, what="list the customer's bank accounts")
+    data = body.get("data") if isinstance(body, dict) else None
+    count = len(data) if isinstance(data, list) else None
+    ctx.expect(
+        count == 1,
+        "a replayed bank account create made more than one bank account (or none)",
+        exchange=exchange,
+        pointer="/data",
+        expected=1,
+        actual=count,
     )

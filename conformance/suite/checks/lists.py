@@ -18,6 +18,7 @@ from .._context import CheckContext
 from .._registry import scenario_check
 
 __all__ = [
+    "check_default_limit_100",
     "check_email_filter_exact",
     "check_limit_bounds",
     "check_limit_out_of_range",
@@ -275,3 +276,35 @@ def check_limit_out_of_range(ctx: CheckContext) -> None:
                 expected={"status": 400, "param": "limit"},
                 actual={"status": exchange.status, "param": ctx.error_param(body)},
             )
+
+
+@scenario_check(
+    "CUS-LIST-008",
+    Level.MUST,
+    "Without limit, a page holds as many customers as with limit=100",
+    "[doc] list-all-customers: limit 1..100, default 100",
+)
+def check_default_limit_100(ctx: CheckContext) -> None:
+    # Only objects this check creates count as evidence that the account holds enough: 101
+    # (any default below 100 shows) in the deep tier, 11 (a default of 10 or less) otherwise.
+    wanted = 101 if ctx.tier.name == "deep" else 11
+    for _ in range(wanted):
+        ctx.create_customer()
+    exchange, default, _ = list_page(ctx)
+    explicit_exchange, explicit, _ = list_page(ctx, ("limit", "100"))
+    ctx.expect(
+        len(explicit) >= min(wanted, 100),
+        f"limit=100 returned {len(explicit)} customers after this check created {wanted}",
+        exchange=explicit_exchange,
+        pointer="/data",
+        expected=f">= {min(wanted, 100)}",
+        actual=len(explicit),
+    )
+    ctx.expect(
+        len(default) == len(explicit),
+        f"without limit the page holds {len(default)} customers, with limit=100 {len(explicit)}",
+        exchange=exchange,
+        pointer="/data",
+        expected=len(explicit),
+        actual=len(default),
+    )

@@ -17,6 +17,7 @@ __all__ = [
     "check_json_body",
     "check_no_5xx",
     "check_not_acceptable_406",
+    "check_undocumented_methods",
 ]
 
 _SLOW_SECONDS = 5.0
@@ -118,5 +119,35 @@ def check_not_acceptable_406(ctx: CheckContext) -> None:
             f"Accept: {accept} got {exchange.status}, not 406",
             exchange=exchange,
             expected=406,
+            actual=exchange.status,
+        )
+
+
+@scenario_check(
+    "CUS-HTTP-006",
+    Level.MUST,
+    "Undocumented methods on documented paths get 404 or 405",
+    "[doc] errors: 404 resource does not exist, 405 method not allowed; update and delete of "
+    "customers are not documented",
+)
+def check_undocumented_methods(ctx: CheckContext) -> None:
+    # A customer of its own: if the server did delete or update, no other check is harmed.
+    _, customer = ctx.create_customer()
+    one = f"/v1/customers/{customer['id']}"
+    attempts = [
+        ("PUT", one, {"name": "Renamed"}),
+        ("PATCH", one, {"name": "Renamed"}),
+        ("DELETE", one, None),
+        ("DELETE", "/v1/customers", None),
+        ("PUT", "/v1/customers", {"name": "Renamed"}),
+        ("DELETE", f"{one}/bank_accounts", None),
+    ]
+    for method, path, body in attempts:
+        exchange = ctx.client.request(method, path, json_body=body)
+        ctx.expect(
+            exchange.status in (404, 405),
+            f"{method} {path} is not documented but got {exchange.status}",
+            exchange=exchange,
+            expected="404 or 405",
             actual=exchange.status,
         )
