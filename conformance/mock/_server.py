@@ -1,24 +1,235 @@
-"""Serving the mock over a real socket: uvicorn (uvloop + httptools) in a background thread."""
+"""Serving the mock over a real socket: uvicorn (uvloop + httptools) in a background thread.
+
+uvicorn answers some requests before the app sees them, and leaves slow clients alone. The mock
+serves through :class:`_Protocol`, uvicorn's httptools protocol with four additions, so that
+every answer is JSON in the spec's error envelope and no client can hold the server:
+
+- a request (line, headers, body) must arrive within ``request_timeout`` of the connection's
+  opening or of its first byte, else 408 and the connection closes (idle, dripping clients);
+- the request line and headers are capped at ``max_header_bytes`` (431): uvicorn and httptools
+  join header pieces by concatenation, quadratic in a drip-fed header;
+- beyond ``max_connections`` open connections, a new connection is answered 503 (JSON, with
+  ``Retry-After``) and closed within a second, so admitted clients keep being served and file
+  descriptors never run out;
+- a request that is not valid HTTP/1.1 (bad Content-Length, Content-Length with
+  Transfer-Encoding, unknown method, bytes outside ASCII in the request line...) gets a JSON 400
+  naming the parser's complaint, where uvicorn answers text/plain.
+
+Idle keep-alive connections close after ``keep_alive_timeout`` (uvicorn's own timer); WebSocket
+upgrades are off (``ws="none"``), so an ``Upgrade`` header is an ordinary request.
+httptools is kept over h11: it is several times faster, and h11's limits would still answer
+text/plain. What remains outside the contract: a client that sends nothing gets a 408 it may not
+read; an answer cut short by the client's own disconnect is not sent at all (it is logged as one
+line, never a traceback).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
+import httptools
 import httpx
 import uvicorn
 from starlette.applications import Starlette
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from ._app import build_app
+from ._errors import error_document
 from ._faults import resolve_faults
 from ._layer import FaultLayer
 
-__all__ = ["bind_socket", "create_app", "running_mock", "uvicorn_config"]
+__all__ = ["ServerLimits", "bind_socket", "create_app", "running_mock", "uvicorn_config"]
 
 _START_TIMEOUT = 10.0
+#: How long a connection over ``max_connections`` may stay open to read its 503.
+_OVER_LIMIT_SECONDS = 1.0
+
+
+def _default_max_connections() -> int:
+    """1000, or fewer when the process may open fewer files (keep 64 for the rest)."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):
+        return 1000
+    if soft == resource.RLIM_INFINITY:
+        return 1000
+    return max(16, min(1000, soft - 64))
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """What one client may hold of the server; the defaults never bind an honest client.
+
+    Args:
+        request_timeout: seconds from a connection's opening, or a request's first byte, to its
+            last byte (408 after).
+        keep_alive_timeout: seconds an idle connection stays open between requests.
+        max_header_bytes: size of the request line and headers (431 above).
+        max_connections: open connections; a new one beyond gets 503.
+    """
+
+    request_timeout: float = 10.0
+    keep_alive_timeout: float = 5.0
+    max_header_bytes: int = 64 * 1024
+    max_connections: int = field(default_factory=_default_max_connections)
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if not value > 0:
+                raise ValueError(f"{name} must be greater than 0, got {value!r}")
+
+
+def _raw_answer(status: int, message: str, extra: bytes = b"") -> bytes:
+    body = json.dumps(error_document(status, message), separators=(",", ":")).encode()
+    return (
+        b"HTTP/1.1 %d %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\n"
+        b"connection: close\r\n%s\r\n%s" % (status, _REASONS[status], len(body), extra, body)
+    )
+
+
+_REASONS = {
+    400: b"Bad Request",
+    408: b"Request Timeout",
+    431: b"Request Header Fields Too Large",
+    503: b"Service Unavailable",
+}
+
+
+async def _unavailable(scope: Any, receive: Any, send: Any) -> None:
+    """The ASGI answer to a request on a connection over ``max_connections``."""
+    body = json.dumps(error_document(503, _over_limit_message(scope))).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+        (b"retry-after", b"1"),
+    ]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _over_limit_message(scope: Any) -> str:
+    limit = scope.get("state", {}).get("max_connections", "its")
+    return f"The mock serves at most {limit} connections at once; retry in a moment."
+
+
+class _Protocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with request deadlines, a header cap, a connection cap and
+    JSON answers for malformed HTTP; ``limits`` is set on a subclass by :func:`_protocol`."""
+
+    limits: ServerLimits = ServerLimits()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._deadline: asyncio.TimerHandle | None = None
+        self._header_bytes = 0
+        self._in_headers = True
+        self._completed = False  # a request ended inside the chunk being parsed
+        self._over_limit = False
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._over_limit = len(self.connections) > self.limits.max_connections
+        seconds = self.limits.request_timeout
+        self._arm(min(seconds, _OVER_LIMIT_SECONDS) if self._over_limit else seconds)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        self._completed = False
+        super().data_received(data)
+        if not self._in_headers or self.transport.is_closing():
+            return
+        if not self._completed:  # else part of the chunk belonged to the previous request
+            self._header_bytes += len(data)
+        if self._header_bytes > self.limits.max_header_bytes:
+            self._refuse(
+                431,
+                f"The request line and headers are larger than {self.limits.max_header_bytes} "
+                "bytes.",
+            )
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_headers = True
+        self._header_bytes = 0
+        if self._deadline is None:
+            self._arm(self.limits.request_timeout)
+
+    def on_headers_complete(self) -> None:
+        self._in_headers = False
+        self._header_bytes = 0
+        if not self._over_limit:
+            super().on_headers_complete()
+            return
+        self.scope["state"]["max_connections"] = self.limits.max_connections
+        app, self.app = self.app, _unavailable
+        try:
+            super().on_headers_complete()
+        finally:
+            self.app = app
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._in_headers = True
+        self._completed = True
+        self._disarm()
+
+    def send_400_response(self, msg: str) -> None:
+        # Called by uvicorn inside its ``except httptools.HttpParserError`` block.
+        error = sys.exc_info()[1]
+        reason = "the request line or headers cannot be read"
+        if isinstance(error, httptools.HttpParserError) and not isinstance(
+            error, httptools.HttpParserCallbackError
+        ):
+            reason = str(error).rstrip(".") or reason
+        self._refuse(400, f"The request is not valid HTTP/1.1: {reason}.")
+
+    def _refuse(self, status: int, message: str, extra: bytes = b"") -> None:
+        """Answer ``status`` in JSON (unless an answer already started) and close."""
+        self._disarm()
+        if self.cycle is None or not self.cycle.response_started:
+            self.transport.write(_raw_answer(status, message, extra))
+            if self.cycle is not None:
+                self.cycle.response_started = True
+        self.transport.close()
+
+    def _arm(self, seconds: float) -> None:
+        self._disarm()
+        self._deadline = self.loop.call_later(seconds, self._on_deadline)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _on_deadline(self) -> None:
+        self._deadline = None
+        if self.transport.is_closing():
+            return
+        if self._over_limit and (self.cycle is None or self.cycle.response_complete):
+            scope = {"state": {"max_connections": self.limits.max_connections}}
+            self._refuse(503, _over_limit_message(scope), b"retry-after: 1\r\n")
+            return
+        seconds = self.limits.request_timeout
+        self._refuse(408, f"The request did not arrive completely within {seconds:g} s.")
+
+
+def _protocol(limits: ServerLimits) -> type[_Protocol]:
+    return type("LotusPayHttpProtocol", (_Protocol,), {"limits": limits})
 
 
 def create_app(
@@ -59,17 +270,23 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def uvicorn_config(app: Starlette, host: str, port: int) -> uvicorn.Config:
-    """The uvicorn settings the mock and the benchmark share: uvloop, httptools, no access log."""
+def uvicorn_config(
+    app: Starlette, host: str, port: int, *, limits: ServerLimits | None = None
+) -> uvicorn.Config:
+    """The mock's uvicorn settings: uvloop, httptools with the mock's limits, no access log."""
+    limits = limits or ServerLimits()
     return uvicorn.Config(
         app,
         host=host,
         port=port,
         loop="uvloop",
-        http="httptools",
+        http=_protocol(limits),
+        ws="none",
         lifespan="off",
         access_log=False,
         log_level="warning",
+        # Typed int, but uvicorn only hands it to loop.call_later: a float works.
+        timeout_keep_alive=limits.keep_alive_timeout,  # type: ignore[arg-type]
     )
 
 
@@ -88,8 +305,11 @@ def running_mock(
     seed_customers: int = 0,
     host: str = "127.0.0.1",
     port: int = 0,
+    limits: ServerLimits | None = None,
 ) -> Iterator[str]:
     """Serve the mock on a real socket for the ``with`` block; yield its base URL.
+
+    ``limits`` bound slow and greedy clients (:class:`ServerLimits`; the defaults suit CI).
 
     >>> with running_mock(seed_customers=1) as url:  # doctest: +SKIP
     ...     httpx.get(f"{url}/v1/customers", auth=("sk_test_x", ""), timeout=5).status_code
@@ -99,7 +319,7 @@ def running_mock(
         api_keys=api_keys, db_path=db_path, faults=faults, seed_customers=seed_customers
     )
     sock = bind_socket(host, port)
-    server = uvicorn.Server(uvicorn_config(app, host, port))
+    server = uvicorn.Server(uvicorn_config(app, host, port, limits=limits))
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="lotuspay-mock", daemon=True
     )
