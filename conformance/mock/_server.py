@@ -124,6 +124,10 @@ def _over_limit_message(scope: Any) -> str:
     return f"The mock serves at most {limit} connections at once; retry in a moment."
 
 
+class _HeadersTooLarge(Exception):
+    """Raised in a parser callback: the request line and headers passed the cap."""
+
+
 class _Protocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with request deadlines, a header cap, a connection cap and
     JSON answers for malformed HTTP; ``limits`` is set on a subclass by :func:`_protocol`."""
@@ -133,7 +137,8 @@ class _Protocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._deadline: asyncio.TimerHandle | None = None
-        self._header_bytes = 0
+        self._header_bytes = 0  # request line and headers of this request, as parsed
+        self._pending = 0  # bytes received while its headers are incomplete
         self._in_headers = True
         self._completed = False  # a request ended inside the chunk being parsed
         self._over_limit = False
@@ -149,29 +154,39 @@ class _Protocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        # Headers still incomplete after a chunk are counted by chunk (a drip-fed header never
+        # reaches on_header); complete ones by on_url and on_header.
         self._completed = False
         super().data_received(data)
         if not self._in_headers or self.transport.is_closing():
             return
         if not self._completed:  # else part of the chunk belonged to the previous request
-            self._header_bytes += len(data)
-        if self._header_bytes > self.limits.max_header_bytes:
-            self._refuse(
-                431,
-                f"The request line and headers are larger than {self.limits.max_header_bytes} "
-                "bytes.",
-            )
+            self._pending += len(data)
+        if self._pending > self.limits.max_header_bytes:
+            self._refuse_too_large()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._in_headers = True
-        self._header_bytes = 0
+        self._header_bytes = self._pending = 0
         if self._deadline is None:
             self._arm(self.limits.request_timeout)
 
+    def on_url(self, url: bytes) -> None:
+        self._header_bytes += len(url)
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_bytes += len(name) + len(value) + 4
+        super().on_header(name, value)
+
     def on_headers_complete(self) -> None:
         self._in_headers = False
-        self._header_bytes = 0
+        self._pending = 0
+        if self._header_bytes > self.limits.max_header_bytes:
+            # Arrived whole in one chunk; uvicorn turns this into send_400_response, where the
+            # answer becomes a 431.
+            raise _HeadersTooLarge
         if not self._over_limit:
             super().on_headers_complete()
             return
@@ -186,25 +201,39 @@ class _Protocol(HttpToolsProtocol):
         super().on_message_complete()
         self._in_headers = True
         self._completed = True
+        self._pending = 0
         self._disarm()
 
     def send_400_response(self, msg: str) -> None:
         # Called by uvicorn inside its ``except httptools.HttpParserError`` block.
         error = sys.exc_info()[1]
-        reason = "the request line or headers cannot be read"
-        if isinstance(error, httptools.HttpParserError) and not isinstance(
-            error, httptools.HttpParserCallbackError
+        if isinstance(error, httptools.HttpParserCallbackError) and isinstance(
+            error.__context__, _HeadersTooLarge
         ):
+            self._refuse_too_large()
+            return
+        reason = "the request line or headers cannot be read"
+        if isinstance(error, httptools.HttpParserCallbackError):  # raised by uvicorn's callback
+            if isinstance(error.__context__, httptools.HttpParserInvalidURLError):
+                reason = str(error.__context__)  # "url is too long: ..."
+            elif isinstance(error.__context__, UnicodeError):
+                reason = "the request target holds bytes outside ASCII"
+        elif isinstance(error, httptools.HttpParserError):
             reason = str(error).rstrip(".") or reason
         self._refuse(400, f"The request is not valid HTTP/1.1: {reason}.")
+
+    def _refuse_too_large(self) -> None:
+        limit = self.limits.max_header_bytes
+        self._refuse(431, f"The request line and headers are larger than {limit} bytes.")
 
     def _refuse(self, status: int, message: str, extra: bytes = b"") -> None:
         """Answer ``status`` in JSON (unless an answer already started) and close."""
         self._disarm()
         if self.cycle is None or not self.cycle.response_started:
             self.transport.write(_raw_answer(status, message, extra))
-            if self.cycle is not None:
-                self.cycle.response_started = True
+        if self.cycle is not None:
+            self.cycle.disconnected = True  # the app's answer, if any, goes nowhere
+            self.cycle.message_event.set()
         self.transport.close()
 
     def _arm(self, seconds: float) -> None:
