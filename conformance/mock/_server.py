@@ -18,9 +18,14 @@ every answer is JSON in the spec's error envelope and no client can hold the ser
 Idle keep-alive connections close after ``keep_alive_timeout`` (uvicorn's own timer); WebSocket
 upgrades are off (``ws="none"``), so an ``Upgrade`` header is an ordinary request.
 httptools is kept over h11: it is several times faster, and h11's limits would still answer
-text/plain. What remains outside the contract: a client that sends nothing gets a 408 it may not
-read; an answer cut short by the client's own disconnect is not sent at all (it is logged as one
-line, never a traceback).
+text/plain. uvicorn's ``limit_concurrency`` is not used: it answers text/plain and counts every
+open connection when a request comes, so idle sockets would turn admitted clients away.
+
+What remains outside "every answer is JSON": uvicorn's own text/plain 500, sent only if the app
+raises before answering (its catch-all handler prevents that); a connection the kernel never
+hands over (listen backlog full, no file descriptor left) gets no answer at all; an answer to a
+client that has gone is not sent (the disconnect is logged as one line, never a traceback); an
+``Upgrade: websocket`` request is served as plain HTTP but uvicorn logs two warning lines.
 """
 
 from __future__ import annotations
