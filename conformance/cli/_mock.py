@@ -103,8 +103,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--max-connections",
         type=_positive_count,
         metavar="N",
-        help="open connections served at once (default 1000, fewer under a low open-file "
-        "limit); a new one beyond gets 503",
+        help="open connections served at once (default 1000, or half the open-file "
+        "limit if lower); a new one beyond gets 503",
     )
     mock.set_defaults(handler=run_mock)
 

@@ -8,9 +8,9 @@ every answer is JSON in the spec's error envelope and no client can hold the ser
   opening or of its first byte, else 408 and the connection closes (idle, dripping clients);
 - the request line and headers are capped at ``max_header_bytes`` (431): uvicorn and httptools
   join header pieces by concatenation, quadratic in a drip-fed header;
-- beyond ``max_connections`` open connections, a new connection is answered 503 (JSON, with
-  ``Retry-After``) and closed within a second, so admitted clients keep being served and file
-  descriptors never run out;
+- beyond ``max_connections`` open connections, a new connection is answered 503 at once (JSON,
+  with ``Retry-After``) and closed within 0.2 s, so admitted clients keep being served and a
+  flood of connections does not exhaust file descriptors;
 - a request that is not valid HTTP/1.1 (bad Content-Length, Content-Length with
   Transfer-Encoding, unknown method, bytes outside ASCII in the request line...) gets a JSON 400
   naming the parser's complaint, where uvicorn answers text/plain.
@@ -55,12 +55,14 @@ from ._layer import FaultLayer
 __all__ = ["ServerLimits", "bind_socket", "create_app", "running_mock", "uvicorn_config"]
 
 _START_TIMEOUT = 10.0
-#: How long a connection over ``max_connections`` may stay open to read its 503.
-_OVER_LIMIT_SECONDS = 1.0
+#: How long a connection over ``max_connections`` stays open, half-closed, after its 503: long
+#: enough for the client to read it, short enough that a flood never runs out of descriptors.
+_OVER_LIMIT_SECONDS = 0.2
 
 
 def _default_max_connections() -> int:
-    """1000, or fewer when the process may open fewer files (keep 64 for the rest)."""
+    """1000, or fewer when the process may open fewer files: half of them, leaving room for
+    connections being refused and for the database."""
     try:
         import resource
 
@@ -69,7 +71,7 @@ def _default_max_connections() -> int:
         return 1000
     if soft == resource.RLIM_INFINITY:
         return 1000
-    return max(16, min(1000, soft - 64))
+    return max(16, min(1000, soft // 2))
 
 
 @dataclass(frozen=True)
@@ -111,24 +113,6 @@ _REASONS = {
 }
 
 
-async def _unavailable(scope: Any, receive: Any, send: Any) -> None:
-    """The ASGI answer to a request on a connection over ``max_connections``."""
-    body = json.dumps(error_document(503, _over_limit_message(scope))).encode()
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"),
-        (b"retry-after", b"1"),
-    ]
-    await send({"type": "http.response.start", "status": 503, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-def _over_limit_message(scope: Any) -> str:
-    limit = scope.get("state", {}).get("max_connections", "its")
-    return f"The mock serves at most {limit} connections at once; retry in a moment."
-
-
 class _HeadersTooLarge(Exception):
     """Raised in a parser callback: the request line and headers passed the cap."""
 
@@ -151,14 +135,26 @@ class _Protocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._over_limit = len(self.connections) > self.limits.max_connections
-        seconds = self.limits.request_timeout
-        self._arm(min(seconds, _OVER_LIMIT_SECONDS) if self._over_limit else seconds)
+        if not self._over_limit:
+            self._arm(self.limits.request_timeout)
+            return
+        # Answer at once, before any request, and half-close: the client reads the 503 and
+        # our end, and the descriptor is free again within _OVER_LIMIT_SECONDS. Closing at once
+        # instead would reset the connection when the request arrives, losing the answer.
+        limit = self.limits.max_connections
+        message = f"The mock serves at most {limit} connections at once; retry in a moment."
+        transport.write(_raw_answer(503, message, b"retry-after: 1\r\n"))
+        if transport.can_write_eof():
+            transport.write_eof()
+        self._deadline = self.loop.call_later(_OVER_LIMIT_SECONDS, transport.close)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._over_limit:
+            return  # already answered: read and drop, so that closing sends no reset
         # Headers still incomplete after a chunk are counted by chunk (a drip-fed header never
         # reaches on_header); complete ones by on_url and on_header.
         self._completed = False
@@ -192,15 +188,7 @@ class _Protocol(HttpToolsProtocol):
             # Arrived whole in one chunk; uvicorn turns this into send_400_response, where the
             # answer becomes a 431.
             raise _HeadersTooLarge
-        if not self._over_limit:
-            super().on_headers_complete()
-            return
-        self.scope["state"]["max_connections"] = self.limits.max_connections
-        app, self.app = self.app, _unavailable
-        try:
-            super().on_headers_complete()
-        finally:
-            self.app = app
+        super().on_headers_complete()
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
@@ -253,10 +241,6 @@ class _Protocol(HttpToolsProtocol):
     def _on_deadline(self) -> None:
         self._deadline = None
         if self.transport.is_closing():
-            return
-        if self._over_limit and (self.cycle is None or self.cycle.response_complete):
-            scope = {"state": {"max_connections": self.limits.max_connections}}
-            self._refuse(503, _over_limit_message(scope), b"retry-after: 1\r\n")
             return
         seconds = self.limits.request_timeout
         self._refuse(408, f"The request did not arrive completely within {seconds:g} s.")
