@@ -5,13 +5,19 @@ settings (uvloop, httptools, no access log):
 
 - ``mock``: ``lotuspay-contract mock`` (SQLite in memory, 100 seeded customers);
 - ``stub``: a minimal Starlette app answering a fixed customer (the ceiling for Starlette);
-- ``prism``: Prism on ``schemas/openapi.yaml``, when ``--prism`` names its executable.
+- ``prism``: Prism on ``schemas/openapi.yaml``, when ``--prism`` names its executable;
+- ``base``: the mock of another checkout, when ``--baseline DIR`` names one (e.g. made with
+  ``git archive REV | tar -x -C DIR``): a before/after comparison on the same machine load.
+
+All servers run at once and the cases take turns (``--repeat`` rounds, best kept), so a change
+in the machine's load hits every column alike.
 
 The load comes from ``wrk`` when it is installed (a C load generator: the numbers measure the
 server), otherwise from an httpx client (then the client is the bottleneck on a small machine and
 only the ratios mean something). Bounded: a few seconds per case, loopback only.
 
-    python bench/mock.py [--seconds 3] [--connections 16] [--prism PATH/TO/prism]
+    python bench/mock.py [--seconds 3] [--connections 16] [--repeat 3] [--prism PATH/TO/prism]
+                         [--baseline DIR]
 
 Not a test: it prints a table and exits 0.
 """
@@ -30,7 +36,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -84,6 +90,19 @@ def serve_stub(port: int) -> None:
     )
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux ``/proc``; 0.0 elsewhere).
+
+    On a shared machine, requests per second swing with other load; the CPU time a server
+    spends per request does not, so it is the figure that compares two versions fairly.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -103,14 +122,15 @@ def wait_for(url: str, timeout: float = 60.0) -> None:
 
 
 @contextmanager
-def server(command: list[str], url: str) -> Iterator[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def server(command: list[str], url: str, root: Path = ROOT) -> Iterator[int]:
+    """Run a server until the block ends; yield its process id."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         wait_for(url)
-        yield url
+        yield process.pid
     finally:
         process.terminate()
         try:
@@ -119,16 +139,23 @@ def server(command: list[str], url: str) -> Iterator[str]:
             process.kill()
 
 
-def servers(prism: str | None) -> Iterator[tuple[str, list[str], int]]:
+def servers(prism: str | None, baseline: Path | None) -> Iterator[tuple[str, list[str], int, Path]]:
     port = free_port()
-    yield "stub", [sys.executable, __file__, "--serve-stub", str(port)], port
+    yield "stub", [sys.executable, __file__, "--serve-stub", str(port)], port, ROOT
+
+    def mock(port: int) -> list[str]:
+        cli = [sys.executable, "-m", "lotuspay_contract.conformance.cli", "mock"]
+        return [*cli, "--port", str(port), "--seed-customers", "100"]
+
+    if baseline:
+        port = free_port()
+        yield "base", mock(port), port, baseline
     port = free_port()
-    mock = [sys.executable, "-m", "lotuspay_contract.conformance.cli", "mock", "--port", str(port)]
-    yield "mock", [*mock, "--seed-customers", "100"], port
+    yield "mock", mock(port), port, ROOT
     if prism:
         port = free_port()
         spec = str(ROOT / "schemas" / "openapi.yaml")
-        yield "prism", [prism, "mock", spec, "-p", str(port), "-h", "127.0.0.1"], port
+        yield "prism", [prism, "mock", spec, "-p", str(port), "-h", "127.0.0.1"], port, ROOT
 
 
 def run_wrk(url: str, method: str, seconds: float, connections: int) -> float:
@@ -191,6 +218,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="duration of each case")
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
     parser.add_argument("--prism", help="Prism executable (npm install @stoplight/prism-cli)")
+    parser.add_argument("--baseline", type=Path, help="another checkout whose mock to compare")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per case; the best counts")
     parser.add_argument("--serve-stub", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_stub:
@@ -198,28 +227,53 @@ def main() -> int:
         return 0
     load = run_wrk if shutil.which("wrk") else run_httpx
     print(f"load generator: {'wrk' if load is run_wrk else 'httpx (client-bound)'}; "
-          f"{args.connections} connections, {args.seconds:g} s per case, loopback")  # fmt: skip
+          f"{args.connections} connections, {args.seconds:g} s per case, best of "
+          f"{args.repeat}, loopback")  # fmt: skip
     results: dict[str, dict[str, float]] = {}
-    for name, command, port in servers(args.prism):
-        base = f"http://127.0.0.1:{port}"
-        with server(command, f"{base}/v1/customers"):
+    cpu: dict[str, dict[str, float]] = {}  # microseconds of server CPU per request, best round
+    with ExitStack() as stack:
+        cases: dict[str, dict[str, tuple[str, str]]] = {}
+        pids: dict[str, int] = {}
+        for name, command, port, root in servers(args.prism, args.baseline):
+            base = f"http://127.0.0.1:{port}"
+            pids[name] = stack.enter_context(server(command, f"{base}/v1/customers", root))
             customer = first_customer(base)
-            cases = {
+            cases[name] = {
                 "GET one": (f"{base}/v1/customers/{customer}", "GET"),
                 "GET page of 100": (f"{base}/v1/customers?limit=100", "GET"),
                 "POST create": (f"{base}/v1/customers", "POST"),
             }
-            results[name] = {
-                case: load(url, method, args.seconds, args.connections)
-                for case, (url, method) in cases.items()
-            }
+            results[name] = {}
+            cpu[name] = {}
+        for case in cases["stub"]:
+            for _ in range(args.repeat):  # the servers take turns: drift in load hits all alike
+                for name in cases:
+                    url, method = cases[name][case]
+                    before = cpu_seconds(pids[name])
+                    rate = load(url, method, args.seconds, args.connections)
+                    spent = cpu_seconds(pids[name]) - before
+                    results[name][case] = max(results[name].get(case, 0.0), rate)
+                    if rate:
+                        per_request = spent / (rate * args.seconds) * 1e6
+                        cpu[name][case] = min(cpu[name].get(case, float("inf")), per_request)
+    others = [n for n in ("base", "prism") if n in results]
     print(f"{'case':<18}" + "".join(f"{n:>12}" for n in results) + "   mock/stub" +
-          ("   mock/prism" if "prism" in results else ""))  # fmt: skip
+          "".join(f"{'mock/' + n:>12}" for n in others))  # fmt: skip
     for case in results["stub"]:
         row = f"{case:<18}" + "".join(f"{results[n][case]:>12.0f}" for n in results)
         row += f"{results['mock'][case] / results['stub'][case]:>11.2f}x"
-        if "prism" in results and results["prism"][case]:
-            row += f"{results['mock'][case] / results['prism'][case]:>12.2f}x"
+        for other in others:
+            if results[other][case]:
+                row += f"{results['mock'][case] / results[other][case]:>11.2f}x"
+        print(row)
+    print("\nserver CPU microseconds per request (lower is better; fair under shared load)")
+    print(f"{'case':<18}" + "".join(f"{n:>12}" for n in cpu) + "".join(
+          f"{'mock/' + n:>12}" for n in others))  # fmt: skip
+    for case in cpu["stub"]:
+        row = f"{case:<18}" + "".join(f"{cpu[n].get(case, 0):>12.0f}" for n in cpu)
+        for other in others:
+            if cpu[other].get(case):
+                row += f"{cpu['mock'][case] / cpu[other][case]:>11.2f}x"
         print(row)
     return 0
 

@@ -40,6 +40,23 @@ def _count(value: str) -> int:
     return number
 
 
+def _positive_seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {value!r}.")
+    return number
+
+
+def _positive_count(value: str) -> int:
+    number = _count(value)
+    if number == 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}.")
+    return number
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``mock`` and ``faults`` sub-commands."""
     mock = subparsers.add_parser(
@@ -89,6 +106,34 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     mock.add_argument(
         "--seed-customers", type=_count, default=0, metavar="N", help="customers per new account"
     )
+    limits = mock.add_argument_group(
+        "limits", "bounds on slow and greedy clients; the defaults suit any honest client"
+    )
+    limits.add_argument(
+        "--request-timeout",
+        type=_positive_seconds,
+        metavar="SECONDS",
+        help="a request must arrive whole within this of its first byte (default 10; else 408)",
+    )
+    limits.add_argument(
+        "--keep-alive-timeout",
+        type=_positive_seconds,
+        metavar="SECONDS",
+        help="close a connection idle this long between requests (default 5)",
+    )
+    limits.add_argument(
+        "--max-header-bytes",
+        type=_positive_count,
+        metavar="N",
+        help="largest request line and headers (default 65536; else 431)",
+    )
+    limits.add_argument(
+        "--max-connections",
+        type=_positive_count,
+        metavar="N",
+        help="open connections served at once (default 1000, or half the open-file "
+        "limit if lower); a new one beyond gets 503",
+    )
     mock.set_defaults(handler=run_mock)
 
     faults = subparsers.add_parser(
@@ -115,7 +160,7 @@ def run_mock(args: argparse.Namespace) -> int:
     """Serve the mock in the foreground until interrupted; return the exit status."""
     import uvicorn
 
-    from ..mock._server import base_url, bind_socket, create_app, uvicorn_config
+    from ..mock._server import ServerLimits, base_url, bind_socket, create_app, uvicorn_config
     from ..redact import mask_key
 
     try:
@@ -147,7 +192,14 @@ def run_mock(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
-    server = uvicorn.Server(uvicorn_config(app, args.host, args.port))
+    chosen = {
+        name: getattr(args, name)
+        for name in ("request_timeout", "keep_alive_timeout", "max_header_bytes", "max_connections")
+        if getattr(args, name) is not None
+    }
+    server = uvicorn.Server(
+        uvicorn_config(app, args.host, args.port, limits=ServerLimits(**chosen))
+    )
     stopped_by: list[int] = []
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler
     # it found: install one that records it, so a requested stop exits 0 rather than -15.

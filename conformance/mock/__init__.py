@@ -18,7 +18,7 @@ from ._errors import ApiError
 from ._faults import FAULTS
 from ._layer import Fault
 from ._quirks import QUIRKS, Quirk
-from ._server import MockURL, create_app, running_mock
+from ._server import MockURL, ServerLimits, create_app, running_mock
 
 __all__ = [
     "FAULTS",
@@ -26,6 +26,7 @@ __all__ = [
     "ApiError",
     "Fault",
     "MockURL",
+    "ServerLimits",
     "Quirk",
     "create_app",
     "running_mock",

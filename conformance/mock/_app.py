@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -35,6 +37,7 @@ from ._store import Store, list_text
 __all__ = ["build_app"]
 
 _MAX_IDEMPOTENCY_KEY = 255
+_log = logging.getLogger("lotuspay_contract.mock")
 
 
 class _Api:
@@ -172,17 +175,27 @@ async def _read_body(request: Request) -> bytes:
         raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        # Nobody is left to answer: one line in the log, not a traceback per disconnect.
+        client = f"{request.client.host}:{request.client.port}" if request.client else "a client"
+        path = request.url.path
+        _log.warning("%s disconnected before sending the whole body of %s", client, path)
+        raise ApiError(400, "The client disconnected before sending the whole body.") from None
     return b"".join(chunks)
 
 
 class _Json(JSONResponse):
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # A lone surrogate cannot reach an answer (requests refuse them), but if one did,
+        # "backslashreplace" spells it as a JSON \udXXX escape rather than failing with a 500.
+        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        return text.encode("utf-8", "backslashreplace")
 
 
 def _raw(text: str) -> Response:
@@ -230,9 +243,18 @@ def _routes(api: _Api) -> list[Route]:
         endpoint = _dispatch(handlers)
         # One route per path so a 405 lists every allowed method; the documented paths work
         # with or without a trailing slash, never by redirect.
-        routes.append(Route(path, endpoint, methods=list(handlers)))
-        routes.append(Route(path + "/", endpoint, methods=list(handlers)))
+        routes.append(_anchored(Route(path, endpoint, methods=list(handlers))))
+        routes.append(_anchored(Route(path + "/", endpoint, methods=list(handlers))))
     return routes
+
+
+def _anchored(route: Route) -> Route:
+    """End the route's pattern with ``\\Z``: Starlette's ``$`` also matches before a final
+    newline, which sent ``/v1/customers/%0A`` to the list endpoint."""
+    pattern = route.path_regex.pattern
+    if pattern.endswith("$"):
+        route.path_regex = re.compile(pattern[:-1] + r"\Z")
+    return route
 
 
 def _dispatch(

@@ -17,7 +17,9 @@ _TYPES = {
     404: "invalid_request_error",
     405: "invalid_request_error",
     406: "invalid_request_error",
+    408: "invalid_request_error",
     413: "invalid_request_error",
+    431: "invalid_request_error",
     429: "rate_limit_error",
 }
 

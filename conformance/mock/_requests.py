@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from ..redact import mask_key
-from ..validation import loads_strict, validate
+from ..validation import validate
 from ._errors import ApiError, param_from_pointer
 
 __all__ = [
@@ -33,6 +35,10 @@ __all__ = [
 
 #: Larger bodies get 413: the biggest valid create (50 metadata entries) is about 30 KB.
 MAX_BODY_BYTES = 256 * 1024
+#: Deeper bodies get 400, JSON or form alike: a valid create nests 2 levels (``metadata[k]``).
+MAX_DEPTH = 16
+#: Integers beyond this get 400 before validation (no parameter of ours is a number at all).
+_MAX_INTEGER = 2**63
 
 _KEY = re.compile(r"sk_(test|live)_[A-Za-z0-9_]+")
 # name[a][b]: the base name, then everything between its first "[" and the last "]", split on
@@ -119,12 +125,110 @@ def parse_body(content_type: str | None, raw: bytes) -> dict[str, Any]:
 
 def _parse_json(raw: bytes) -> dict[str, Any]:
     try:
-        document = loads_strict(raw)
-    except ValueError as exc:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, f"The request body is not valid UTF-8: {exc}") from exc
+    try:
+        document = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_object)
+    except RecursionError as exc:
+        raise _too_deep() from exc
+    except ValueError as exc:  # also too many digits, and a repeated name (ApiError passes)
+        if isinstance(exc, _Repeated):
+            raise ApiError(400, str(exc), param=exc.param) from exc
         raise ApiError(400, f"The request body is not valid JSON: {exc}") from exc
     if not isinstance(document, dict):
         raise ApiError(400, "The request body must be a JSON object.")
+    _check_values(document)
     return document
+
+
+class _Repeated(ValueError):
+    def __init__(self, name: str) -> None:
+        self.param = _printable(name)
+        super().__init__(f"Parameter {self.param!r} was given more than once.")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) != len(pairs):  # RFC 8259: names SHOULD be unique; a repeat is ambiguous
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen:
+                raise _Repeated(name)
+            seen.add(name)
+    return document
+
+
+def _check_values(document: dict[str, Any]) -> None:
+    """Refuse what no request schema can judge: lone surrogates (not Unicode text, so not
+    storable nor printable), numbers beyond 64 bits or not finite, and deep nesting.
+
+    Iterative, so depth cannot overflow the stack; the parameter at fault is named.
+    """
+    stack: list[tuple[list[str], Any]] = [([], document)]
+    while stack:
+        path, node = stack.pop()
+        if len(path) > MAX_DEPTH:
+            raise _too_deep()
+        if isinstance(node, dict):
+            for name, value in node.items():
+                if _has_surrogate(name):
+                    where = _param([*path, name])
+                    raise ApiError(
+                        400,
+                        f"Invalid parameter name {where}: it holds a lone UTF-16 surrogate, "
+                        "which is not Unicode text.",
+                        param=where,
+                    )
+                stack.append(([*path, name], value))
+        elif isinstance(node, list):
+            stack.extend(([*path, str(index)], item) for index, item in enumerate(node))
+        elif isinstance(node, str):
+            if _has_surrogate(node):
+                where = _param(path)
+                raise ApiError(
+                    400,
+                    f"Invalid parameter {where}: the value holds a lone UTF-16 surrogate, "
+                    "which is not Unicode text.",
+                    param=where,
+                )
+        elif _out_of_range(node):
+            where = _param(path)
+            message = f"Invalid parameter {where}: the number is out of range."
+            raise ApiError(400, message, param=where)
+
+
+def _out_of_range(node: Any) -> bool:
+    if isinstance(node, float):
+        return not math.isfinite(node)
+    return isinstance(node, int) and not isinstance(node, bool) and abs(node) >= _MAX_INTEGER
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _printable(text: str) -> str:
+    """``text`` with lone surrogates spelled as ``\\udXXX`` escapes, so it can be answered."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _param(path: list[str]) -> str:
+    if not path:
+        return "body"
+    return _printable(path[0] + "".join(f"[{token}]" for token in path[1:]))
+
+
+def _too_deep() -> ApiError:
+    return ApiError(400, f"The request body nests more than {MAX_DEPTH} levels deep.")
 
 
 def _parse_form(raw: bytes) -> dict[str, Any]:
@@ -136,6 +240,8 @@ def _parse_form(raw: bytes) -> dict[str, Any]:
     for name, value in pairs:
         match = _BRACKETS.fullmatch(name)
         path = [match.group(1), *match.group(2).split("][")] if match else [name]
+        if len(path) > MAX_DEPTH:
+            raise _too_deep()
         _insert(params, path, value, name)
     return params
 

@@ -1,4 +1,8 @@
-"""Serving the mock over a real socket: uvicorn (uvloop + httptools) in a background thread."""
+"""Serving the mock over a real socket: uvicorn (uvloop + httptools) in a background thread.
+
+The server speaks through :mod:`._protocol` (request deadlines, a header cap, a connection cap
+and JSON answers for malformed HTTP: what uvicorn still answers itself is listed there).
+"""
 
 from __future__ import annotations
 
@@ -16,9 +20,18 @@ from starlette.applications import Starlette
 from ._app import build_app
 from ._faults import resolve_faults
 from ._layer import FaultLayer, Rewrite
+from ._protocol import ServerLimits, protocol_for
 from ._quirks import resolve_quirks
 
-__all__ = ["MockURL", "bind_socket", "create_app", "issue_keys", "running_mock", "uvicorn_config"]
+__all__ = [
+    "MockURL",
+    "ServerLimits",
+    "bind_socket",
+    "create_app",
+    "issue_keys",
+    "running_mock",
+    "uvicorn_config",
+]
 
 _START_TIMEOUT = 10.0
 
@@ -103,17 +116,23 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def uvicorn_config(app: Starlette, host: str, port: int) -> uvicorn.Config:
-    """The uvicorn settings the mock and the benchmark share: uvloop, httptools, no access log."""
+def uvicorn_config(
+    app: Starlette, host: str, port: int, *, limits: ServerLimits | None = None
+) -> uvicorn.Config:
+    """The mock's uvicorn settings: uvloop, httptools with the mock's limits, no access log."""
+    limits = limits or ServerLimits()
     return uvicorn.Config(
         app,
         host=host,
         port=port,
         loop="uvloop",
-        http="httptools",
+        http=protocol_for(limits),
+        ws="none",
         lifespan="off",
         access_log=False,
         log_level="warning",
+        # Typed int, but uvicorn only hands it to loop.call_later: a float works.
+        timeout_keep_alive=limits.keep_alive_timeout,  # type: ignore[arg-type]
     )
 
 
@@ -134,11 +153,13 @@ def running_mock(
     seed_customers: int = 0,
     host: str = "127.0.0.1",
     port: int = 0,
+    limits: ServerLimits | None = None,
 ) -> Iterator[MockURL]:
     """Serve the mock on a real socket for the ``with`` block; yield its base URL.
 
     The URL is a :class:`MockURL`: ``url.api_keys`` are the keys the mock issued (see
-    :func:`create_app` for the arguments).
+    :func:`create_app` for the arguments). ``limits`` bound slow and greedy clients
+    (:class:`ServerLimits`; the defaults suit CI).
 
     >>> with running_mock(seed_customers=1) as url:  # doctest: +SKIP
     ...     key = url.api_keys[0]
@@ -154,7 +175,7 @@ def running_mock(
         seed_customers=seed_customers,
     )
     sock = bind_socket(host, port)
-    server = uvicorn.Server(uvicorn_config(app, host, port))
+    server = uvicorn.Server(uvicorn_config(app, host, port, limits=limits))
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="lotuspay-mock", daemon=True
     )

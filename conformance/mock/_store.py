@@ -9,6 +9,7 @@ compact JSON text without their child lists; reads assemble the answer from that
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import re
@@ -16,7 +17,7 @@ import sqlite3
 import string
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ._errors import ApiError
@@ -270,9 +271,11 @@ class Store:
         """Replay the saved answer for ``key`` or run the request once and save its answer.
 
         Returns ``(status, body, replayed)``. Holding the lock across the run is what makes
-        concurrent duplicates create exactly one object (spec: idempotency).
+        concurrent duplicates create exactly one object (spec: idempotency). The run's writes
+        and the saved answer are one SQLite transaction: a crash at any point leaves both or
+        neither, so a retry after a crash never creates a second object.
         """
-        with self._lock:
+        with self._lock, self._transaction():
             now = self.clock()
             row = self._db.execute(
                 "SELECT fingerprint, status, body, saved FROM idempotency "
@@ -293,6 +296,22 @@ class Store:
                 (account, key, fingerprint, status, json.dumps(body), now),
             )
             return status, body, False
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction (the caller holds the lock): commit on return, else roll back.
+
+        The connection is in autocommit mode, so statements outside this block commit one by
+        one. In WAL mode with ``synchronous=NORMAL`` a commit survives the process being killed
+        (it is in the OS's page cache); only a power loss may drop the last commits.
+        """
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
 
 def _render_customer(doc_text: str, customer_id: str, bank_accounts: list[str], total: int) -> str:
