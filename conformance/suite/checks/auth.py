@@ -1,14 +1,13 @@
 """Auth checks: no key or a malformed key gets 401; keys see only their own account and mode.
 
-Spec: transport and modes (HTTP Basic with the secret key; the key decides the mode), errors
-(401 no valid API key).
+Contract: transport.auth (HTTP Basic with the secret key; 401 without a valid key),
+transport.key_prefix, transport.accounts, transport.modes.
 """
 
 from __future__ import annotations
 
 import string
 
-from ...validation import Level
 from .._context import CheckContext
 from .._registry import scenario_check
 
@@ -22,9 +21,8 @@ __all__ = [
 
 @scenario_check(
     "CUS-AUTH-001",
-    Level.MUST,
     "A request without a key gets 401",
-    "[doc] errors: 401 no valid API key provided",
+    "transport.auth",
     writes=False,
 )
 def check_missing_key_401(ctx: CheckContext) -> None:
@@ -35,9 +33,8 @@ def check_missing_key_401(ctx: CheckContext) -> None:
 
 @scenario_check(
     "CUS-AUTH-002",
-    Level.MUST,
     "A malformed or unknown-prefix key gets 401",
-    "[doc] transport and modes: keys start sk_test_ or sk_live_; errors: 401",
+    ("transport.key_prefix", "transport.auth"),
     writes=False,
 )
 def check_malformed_key_401(ctx: CheckContext) -> None:
@@ -53,9 +50,8 @@ def check_malformed_key_401(ctx: CheckContext) -> None:
 
 @scenario_check(
     "CUS-AUTH-003",
-    Level.MUST,
     "Another key cannot see this key's customers",
-    "[doc] transport and modes: the secret key identifies the account",
+    "transport.accounts",
 )
 def check_other_key_isolated(ctx: CheckContext) -> None:
     customer_id = ctx.shared_customer()["id"]
@@ -85,9 +81,8 @@ def check_other_key_isolated(ctx: CheckContext) -> None:
 
 @scenario_check(
     "CUS-AUTH-004",
-    Level.MUST,
     "Live and test modes are separate",
-    "[doc] transport and modes: no mode switch, the key decides the mode",
+    "transport.modes",
     needs_live_key=True,
 )
 def check_live_test_separate(ctx: CheckContext) -> None:
