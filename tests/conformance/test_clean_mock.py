@@ -142,7 +142,7 @@ _SIZED = {"content-length", "content-encoding", "content-type"}
 class LegalVariations(httpx.AsyncBaseTransport):
     """Forwards every request to the real mock over loopback, varying what the contract leaves
     free: the PAN taken as ``id`` (``identification`` refused as unknown), creates answered
-    201, errors without ``param``, customers of the same second listed in reverse creation
+    201, errors without ``param``, ``metadata: null`` for an empty map, customers of the same second listed in reverse creation
     order, pages numbered from 0, an arbitrary string as id answered 400."""
 
     def __init__(self) -> None:
@@ -177,6 +177,10 @@ class LegalVariations(httpx.AsyncBaseTransport):
         status = response.status_code
         if request.method == "POST" and status == 200:
             status = 201
+        for each in [body, *(body.get("data") or [] if isinstance(body, dict) else [])]:
+            customer = isinstance(each, dict) and each.get("object") == "customer"
+            if customer and each.get("metadata") == {}:
+                each["metadata"] = None  # null for an empty map [conv]
         if isinstance(body, dict) and isinstance(body.get("error"), dict):
             body["error"].pop("param", None)
         if (
@@ -232,3 +236,5 @@ def test_legal_variations_are_never_a_must_failure(clean_mock: str) -> None:
     assert statuses["CUS-LIST-003"] == "noted"  # pages from 0 [ours]
     assert statuses["CUS-REQ-001"] == "warned"  # no param [conv]
     assert statuses["CUS-RT-006"] == "passed"  # the PAN taken as id
+    assert statuses["CUS-RT-005"] == "warned"  # metadata null [conv]
+    assert statuses["CUS-SHAPE-001"] == "warned"  # the strict overlay's metadata.values
