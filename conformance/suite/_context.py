@@ -30,11 +30,8 @@ _MAX_FINDINGS_PER_CHECK = 20
 
 
 class NotExercised(Exception):
-    """A check judged nothing (the target gave it nothing to judge): never a pass.
-
-    Raised by :meth:`CheckContext.not_exercised`; the runner reports the check as "not
-    exercised" with the reason, whatever the findings so far.
-    """
+    """A check judged nothing (raised by :meth:`CheckContext.not_exercised`): never a pass;
+    the runner reports the check as "not exercised", with the reason."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -149,11 +146,8 @@ class CheckContext:
         level: Level | None = None,
         rule: str | None = None,
     ) -> CheckFailure:
-        """Build a finding of this check.
-
-        Its level is ``level`` when given, else the level of the contract ``rule`` it cites
-        (:func:`level_of`), else the check's own level.
-        """
+        """Build a finding at ``level``, else the level of the contract ``rule`` it cites, else
+        the check's own level."""
         if level is None and rule is not None and rule in RULE_TAGS:
             level = level_of(rule)
         return CheckFailure(
@@ -246,12 +240,9 @@ class CheckContext:
         param: str | None = None,
         rule: str | None = None,
     ) -> None:
-        """Fail unless ``exchange`` is a ``status`` error (one of them, for a tuple) whose body is
-        an error object (contract: error.shape). ``rule`` sets the level of a wrong status (the
-        check's own by default). When ``param`` is given, an error that does not name it is a
-        finding of ``request.param`` ([conv]: ``param`` is optional in the docs), and the
-        check carries on.
-        """
+        """Fail unless ``exchange`` is a ``status`` error (one of a tuple) with an error object; a
+        wrong status is at ``rule``'s level. An error not naming ``param`` is a request.param
+        finding ([conv]: optional in the docs), and the check carries on."""
         wanted = (status,) if isinstance(status, int) else status
         self.expect(
             exchange.status in wanted,
@@ -352,12 +343,8 @@ class CheckContext:
         return f"lpc-{self.settings.run_id}-{safe}-{token}@example.in"
 
     def customer_params(self, tag: str = "c") -> dict[str, Any]:
-        """Return realistic create parameters (contract: realistic values), unique by email.
-
-        Only arguments the docs name without doubt: the PAN is left out, since the docs call it
-        ``id`` on the create page and ``identification`` on the object
-        (contract: customer_create.pan); CUS-RT-006 sends it, at MAY level.
-        """
+        """Return realistic create parameters, unique by email: only arguments the docs name
+        without doubt, so no PAN (contract: customer_create.pan; CUS-RT-006 sends it)."""
         first, last = self.rng.choice(_NAMES)
         return {
             "name": f"{first} {last}",
@@ -388,8 +375,7 @@ class CheckContext:
         return found
 
     def pan(self) -> str:
-        """Return a realistic PAN: five letters (the fourth, P, marks a person), four digits, a
-        letter (contract: realistic values)."""
+        """Return a realistic PAN: five letters (the fourth, P: a person), four digits, a letter."""
         letters = [self.rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(4)]
         return f"{''.join(letters[:3])}P{letters[3]}{self.rng.randint(1000, 9999)}Z"
 

@@ -153,14 +153,17 @@ def run_state_machine(ctx: CheckContext) -> None:
             items = [i for i in data if isinstance(i, dict)] if isinstance(data, list) else []
             stamps = [i.get("created") for i in items]
             ints = [s for s in stamps if isinstance(s, int) and not isinstance(s, bool)]
-            ctx.expect(
-                all(a >= b for a, b in itertools.pairwise(ints)),
-                "the first page is not newest first: created increases down the page",
-                exchange=exchange,
-                pointer="/data",
-                expected="created never increasing",
-                actual=stamps,
-            )
+            # Findings are recorded, not raised: the server's state moves on between examples,
+            # so a replay by Hypothesis would not see the same answers (a FlakyFailure).
+            report = ctx.report
+            if not all(a >= b for a, b in itertools.pairwise(ints)):
+                report(
+                    "the first page is not newest first: created increases down the page",
+                    exchange=exchange,
+                    pointer="/data",
+                    expected="created never increasing",
+                    actual=stamps,
+                )
             ids = {i.get("id") for i in items}
             full = len(items) >= limit
             if full and not ints:
@@ -175,14 +178,14 @@ def run_state_machine(ctx: CheckContext) -> None:
                     or (isinstance(self.stamps[cid], int) and self.stamps[cid] > floor)
                 )
             ]
-            ctx.expect(
-                not missing,
-                "the first page misses customers newer than some it holds",
-                exchange=exchange,
-                pointer="/data",
-                expected=missing,
-                actual=[i.get("id") for i in items],
-            )
+            if missing:
+                report(
+                    "the first page misses customers newer than some it holds",
+                    exchange=exchange,
+                    pointer="/data",
+                    expected=missing,
+                    actual=[i.get("id") for i in items],
+                )
 
     machine = seed(ctx.settings.seed)(CustomersMachine)
     run_state_machine_as_test(
