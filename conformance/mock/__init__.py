@@ -26,8 +26,8 @@ __all__ = [
     "ApiError",
     "Fault",
     "MockURL",
-    "ServerLimits",
     "Quirk",
+    "ServerLimits",
     "create_app",
     "running_mock",
 ]

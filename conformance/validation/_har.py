@@ -115,8 +115,19 @@ def _public_url(url: str) -> str:
     return redact(urllib.parse.urlunsplit(parts._replace(netloc=netloc)))
 
 
-def _finding(rule: str, message: str, expected: Any, actual: Any) -> Violation:
-    return Violation(rule, Level.MUST, "", f"har:{rule}", message, expected, actual)
+def _finding(
+    rule: str, message: str, expected: Any, actual: Any, level: Level = Level.MUST
+) -> Violation:
+    return Violation(rule, level, "", f"har:{rule}", message, expected, actual)
+
+
+def _status_level(status: int | None) -> Level:
+    """The level of an undocumented status, as CUS-HTTP-002 judges it in a run (contract:
+    any 2xx is a success [doc], 200 precisely endpoints.status_200 [conv]; another 4xx still
+    tells a client it erred, errors.other_4xx [conv]; anything else breaks errors.statuses)."""
+    if status is not None and (200 <= status < 300 or 400 <= status < 500):
+        return Level.SHOULD
+    return Level.MUST
 
 
 def _body_text(content: dict[str, Any]) -> str | None:
@@ -178,10 +189,13 @@ def _check_entry(entry: dict[str, Any], op: _Operation, result: EntryResult, str
                     f"status {status} is not documented for {op.operation_id}",
                     sorted(op.responses),
                     status,
+                    _status_level(status),
                 ),
             )
         )
-        return
+        if status is None or not 200 <= status < 300 or "200" not in op.responses:
+            return
+        schema = op.responses["200"]  # a success all the same: its body is judged as one
     content = response.get("content", {})
     mime = str(content.get("mimeType", ""))
     if not mime.split(";")[0].strip().endswith("json"):

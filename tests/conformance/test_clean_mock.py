@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 from suite_helpers import run_against
 
@@ -124,3 +125,116 @@ def test_cli_unreachable_target_exits_2_with_one_line(
     assert err.count("\n") == 1
     assert "target unreachable" in err
     assert "Traceback" not in err
+
+
+# -- legal variations: what the docs leave free is never a MUST failure ----------------------
+
+
+def _json_response(status: int, body: object, like: httpx.Response | None = None) -> httpx.Response:
+    headers = {k: v for k, v in (like.headers.items() if like else []) if k.lower() not in _SIZED}
+    headers["content-type"] = "application/json"
+    return httpx.Response(status, headers=headers, content=json.dumps(body).encode())
+
+
+_SIZED = {"content-length", "content-encoding", "content-type"}
+
+
+class LegalVariations(httpx.AsyncBaseTransport):
+    """Forwards every request to the real mock over loopback, varying what the contract leaves
+    free: the PAN taken as ``id`` (``identification`` refused as unknown), creates answered
+    201, errors without ``param``, ``metadata: null`` for an empty map, customers of the same second listed in reverse creation
+    order, pages numbered from 0, an arbitrary string as id answered 400."""
+
+    def __init__(self) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if request.method == "GET" and "/v1/customers/" in path and "-" in path.rsplit("/", 1)[1]:
+            error = {"type": "invalid_request_error", "message": "malformed id"}
+            return _json_response(400, {"error": error})
+        if request.method == "POST" and path == "/v1/customers":
+            body = json.loads(request.content or b"{}") if b"{" in request.content[:1] else None
+            if isinstance(body, dict) and "identification" in body:
+                error = {
+                    "type": "invalid_request_error",
+                    "message": "unknown parameter",
+                    "param": "identification",
+                }
+                return _json_response(400, {"error": error})
+            if isinstance(body, dict) and "id" in body:
+                body["identification"] = body.pop("id")
+                request = self._with(request, content=json.dumps(body).encode())
+        page = request.url.params.get("page")
+        if page is not None and page.lstrip("-").isdigit():  # our page N is the mock's N + 1
+            request = self._with(request, url=request.url.copy_set_param("page", int(page) + 1))
+        response = await self._inner.handle_async_request(request)
+        raw = await response.aread()
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return httpx.Response(response.status_code, headers=response.headers, content=raw)
+        status = response.status_code
+        if request.method == "POST" and status == 200:
+            status = 201
+        for each in [body, *(body.get("data") or [] if isinstance(body, dict) else [])]:
+            customer = isinstance(each, dict) and each.get("object") == "customer"
+            if customer and each.get("metadata") == {}:
+                each["metadata"] = None  # null for an empty map [conv]
+        if isinstance(body, dict) and isinstance(body.get("error"), dict):
+            body["error"].pop("param", None)
+        if (
+            isinstance(body, dict)
+            and isinstance(body.get("data"), list)
+            and path == "/v1/customers"
+        ):
+            stamp = {id(c): c.get("created", 0) for c in body["data"]}
+            body["data"] = sorted(reversed(body["data"]), key=lambda c: -stamp[id(c)])
+        return _json_response(status, body, response)
+
+    @staticmethod
+    def _with(request: httpx.Request, **changes: object) -> httpx.Request:
+        content = changes.get("content", request.content)
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+        return httpx.Request(
+            request.method,
+            changes.get("url", request.url),  # type: ignore[arg-type]
+            headers=headers,
+            content=content,  # type: ignore[arg-type]
+            extensions=request.extensions,
+        )
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def test_legal_variations_are_never_a_must_failure(clean_mock: str) -> None:
+    from suite_helpers import settings_for
+
+    from lotuspay_contract.conformance.suite._runner import run_suite
+
+    checks = [
+        "transport",
+        "shape",
+        "roundtrip",
+        "lists",
+        "errors",
+        "request_rules",
+        "CUS-STATE-001",
+    ]
+    from lotuspay_contract.conformance.suite._runner import select_checks
+
+    result = run_suite(
+        settings_for(clean_mock), checks=select_checks(checks, "smoke"), transport=LegalVariations()
+    )
+    must = [str(f) for r in result.results for f in r.findings if f.level.value == "MUST"]
+    assert must == []
+    statuses = {r.check.id: r.status for r in result.results}
+    assert "error" not in statuses.values(), statuses
+    # Each variation is still seen, at its own level.
+    assert statuses["CUS-HTTP-002"] == "warned"  # 201 is a success, not the 200 [conv]
+    assert statuses["CUS-LIST-003"] == "noted"  # pages from 0 [ours]
+    assert statuses["CUS-REQ-001"] == "warned"  # no param [conv]
+    assert statuses["CUS-RT-006"] == "passed"  # the PAN taken as id
+    assert statuses["CUS-RT-005"] == "warned"  # metadata null [conv]
+    assert statuses["CUS-SHAPE-001"] == "warned"  # the strict overlay's metadata.values

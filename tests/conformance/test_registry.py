@@ -29,20 +29,50 @@ def test_every_family_has_checks() -> None:
     assert {c.family for c in all_checks()} == set(FAMILIES)
 
 
+CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "contract.md"
+_TAG_LEVEL = {"doc": Level.MUST, "conv": Level.SHOULD, "ours": Level.MAY}
+
+
+def _tags_in_contract() -> dict[str, list[str]]:
+    """Every rule id of docs/contract.md with ALL its tags, read independently of the registry."""
+    found: dict[str, list[str]] = {}
+    for line in CONTRACT.read_text(encoding="utf-8").splitlines():
+        match = re.search(r'<a id="([^"]+)"></a>`([^`]+)`((?:\s*\[[a-z]+(?::[^\]]*)?\])+)', line)
+        if match:
+            assert match.group(1) == match.group(2), line
+            found[match.group(1)] = re.findall(r"\[([a-z]+)", match.group(3))
+    return found
+
+
 @pytest.mark.parametrize("check", all_checks(), ids=lambda c: c.id)
-def test_level_matches_the_clause_tag(check: object) -> None:
+def test_level_is_derived_from_all_tags_of_its_rules(check: object) -> None:
     from lotuspay_contract.conformance.suite import Check
 
     assert isinstance(check, Check)
-    tag = re.match(r"\[(doc|conv|ours)\]", check.clause)
-    assert tag, f"{check.id}: the clause must start with its spec tag"
-    expected = {"doc": Level.MUST, "conv": Level.SHOULD, "ours": Level.MUST}[tag.group(1)]
-    # [ours] appears only on CUS-HTTP-004, which guards the suite's own limits.
-    if tag.group(1) == "ours":
-        assert check.id == "CUS-HTTP-004"
-    assert check.level is expected
+    tags = _tags_in_contract()
+    assert check.rules, f"{check.id} cites no contract rule"
+    behind = [tag for rule in check.rules for tag in tags[rule]]
+    # The weakest tag wins: a MUST rests on [doc] tags alone.
+    expected = max((_TAG_LEVEL[t] for t in behind), key=list(Level).index)
+    assert check.level is expected, f"{check.id}: {check.rules} are tagged {behind}"
+    if check.level is Level.MUST:
+        assert set(behind) == {"doc"}, f"{check.id} is MUST but rests on {behind}"
     assert check.title
     assert len(check.title) < 100
+
+
+def test_a_rule_with_several_tags_takes_the_weakest() -> None:
+    from lotuspay_contract.conformance.suite._registry import level_of, parse_contract
+
+    assert parse_contract('- <a id="a.b"></a>`a.b` [doc: page] [conv] text') == {
+        "a.b": ("doc", "conv")
+    }
+    several = [r for r, t in _tags_in_contract().items() if len(set(t)) > 1]
+    for rule in several:
+        assert level_of(rule) is not Level.MUST, rule
+    assert level_of(["customer.created", "metadata.values"]) is Level.SHOULD
+    assert level_of("client.limits") is Level.MAY  # [ours]: never MUST (CUS-HTTP-004 was)
+    assert get_check("CUS-HTTP-004").level is Level.MAY
 
 
 def test_unknown_check_names_the_known_ones() -> None:
@@ -54,6 +84,9 @@ def test_table_has_one_row_per_check() -> None:
     rows = render_markdown_table().splitlines()[2:]
     assert len(rows) == len(all_checks())
     assert rows[0].startswith("| `CUS-HTTP-001` | MUST | transport |")
+    for row, check in zip(rows, all_checks(), strict=True):
+        for rule in check.rules:  # every rule behind the level, with all its tags, is shown
+            assert f"[`{rule}`](docs/contract.md#{rule})" in row, row
 
 
 def test_readme_table_is_in_sync() -> None:

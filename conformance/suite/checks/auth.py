@@ -1,20 +1,17 @@
 """Auth checks: no key or a malformed key gets 401; keys see only their own account and mode.
 
-Spec: transport and modes (HTTP Basic with the secret key; the key decides the mode), errors
-(401 no valid API key).
+Contract: transport.auth (HTTP Basic with the secret key; 401 without a valid key),
+transport.key_prefix, transport.accounts, transport.modes.
 """
 
 from __future__ import annotations
 
 import string
 
-from ...client import LiveWriteRefused
-from ...validation import Level
 from .._context import CheckContext
 from .._registry import scenario_check
 
 __all__ = [
-    "NotExercised",
     "check_live_test_separate",
     "check_malformed_key_401",
     "check_missing_key_401",
@@ -23,17 +20,10 @@ __all__ = [
 ]
 
 
-class NotExercised(LiveWriteRefused):
-    """PLACEHOLDER for ``ctx.not_exercised(reason)`` (suite/_context.py, being added elsewhere):
-    the check could not gather the evidence it needs, so it neither passes nor fails. It
-    subclasses LiveWriteRefused only so today's runner reports it as skipped with the reason."""
-
-
 @scenario_check(
     "CUS-AUTH-001",
-    Level.MUST,
     "A request without a key gets 401",
-    "[doc] errors: 401 no valid API key provided",
+    "transport.auth",
     writes=False,
 )
 def check_missing_key_401(ctx: CheckContext) -> None:
@@ -44,9 +34,8 @@ def check_missing_key_401(ctx: CheckContext) -> None:
 
 @scenario_check(
     "CUS-AUTH-002",
-    Level.MUST,
     "A malformed or unknown-prefix key gets 401",
-    "[doc] transport and modes: keys start sk_test_ or sk_live_; errors: 401",
+    ("transport.key_prefix", "transport.auth"),
     writes=False,
 )
 def check_malformed_key_401(ctx: CheckContext) -> None:
@@ -62,16 +51,15 @@ def check_malformed_key_401(ctx: CheckContext) -> None:
 
 @scenario_check(
     "CUS-AUTH-003",
-    Level.MUST,
     "Another key cannot see this key's customers",
-    "[doc] transport and modes: the secret key identifies the account",
+    "transport.accounts",
 )
 def check_other_key_isolated(ctx: CheckContext) -> None:
     # Isolation needs a second account: a made-up key proves nothing (a real server refuses it
     # with 401 before any data is involved), so without --second-api-key nothing is judged.
     other = ctx.settings.second_key
     if not other:
-        raise NotExercised("not exercised: needs a second account's key (--second-api-key)")
+        ctx.not_exercised("needs a second account's key (--second-api-key)")
     customer_id = ctx.shared_customer()["id"]
     exchange = ctx.client.request("GET", f"/v1/customers/{customer_id}", key=other)
     ctx.expect_error(exchange, 404, "another account retrieving this account's customer")
@@ -90,9 +78,8 @@ def check_other_key_isolated(ctx: CheckContext) -> None:
 
 @scenario_check(
     "CUS-AUTH-004",
-    Level.MUST,
     "Live and test modes are separate",
-    "[doc] transport and modes: no mode switch, the key decides the mode",
+    "transport.modes",
     needs_live_key=True,
 )
 def check_live_test_separate(ctx: CheckContext) -> None:
@@ -132,9 +119,8 @@ def check_live_test_separate(ctx: CheckContext) -> None:
 
 @scenario_check(
     "CUS-AUTH-005",
-    Level.MUST,
     "A well-formed key that was never issued gets 401",
-    "[doc] errors: 401 no valid API key provided",
+    "transport.auth",
     writes=False,
 )
 def check_unissued_key_401(ctx: CheckContext) -> None:

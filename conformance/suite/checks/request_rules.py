@@ -1,15 +1,15 @@
 """Request-rule checks: every documented request limit is enforced, naming the parameter.
 
-Spec: request rules (an email over 512 characters, a bank account field that breaks its format,
-or a missing required bank account field gets 400 with ``param`` naming the field [doc]) and the
-boundaries that must still be accepted (email up to 512, account_number from 5 characters).
+Contract: request.limits (an email over 512 characters, a bank account field that breaks its
+documented format, or a missing required bank account field gets 400 [doc]), request.param (the
+error names the field [conv]), request.boundaries (email up to 512, account_number from 5
+characters are accepted [doc]).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ...validation import Level
 from .._context import CheckContext
 from .._registry import scenario_check
 
@@ -22,16 +22,26 @@ __all__ = [
 
 
 def _email_of_length(ctx: CheckContext, length: int) -> str:
-    domain = "@example.in"
-    tag = f"lpc{ctx.rng.getrandbits(32):08x}"
-    return tag + "a" * (length - len(tag) - len(domain)) + domain
+    """Return a valid address of exactly ``length`` characters: a local part of at most 64
+    characters and domain labels of at most 63 (RFC 5321, RFC 1035), as the boundary needs."""
+    local = f"lpc{ctx.rng.getrandbits(32):08x}"
+    tld = ".in"
+    rest = length - len(local) - 1 - len(tld)  # the labels and the dots between them
+    sizes: list[int] = []
+    while rest > 63:
+        sizes.append(63)
+        rest -= 64  # a label and its dot
+    if rest == 0:  # nothing left for the last label: shorten the one before
+        sizes[-1] -= 2
+        rest = 2
+    domain = ".".join("a" * size for size in [*sizes, rest]) + tld
+    return f"{local}@{domain}"
 
 
 @scenario_check(
     "CUS-REQ-001",
-    Level.MUST,
     "An email over 512 characters gets 400 naming email",
-    "[doc] create-a-customer: email up to 512 characters; request rules",
+    "request.limits",
 )
 def check_long_email_400(ctx: CheckContext) -> None:
     for length in (513, 2000):
@@ -40,38 +50,46 @@ def check_long_email_400(ctx: CheckContext) -> None:
         ctx.expect_error(exchange, 400, f"a {length}-character email", param="email")
 
 
-_BAD_FIELDS: tuple[tuple[str, str], ...] = (
-    ("account_ifsc", "hdfc0001234"),
-    ("account_ifsc", "HDFC1001234"),
-    ("account_ifsc", "HDFC000123"),
-    ("account_ifsc", "HDFC00012345"),
-    ("account_number", "1234"),
-    ("account_type", "checking"),
-    ("account_holder_name", ""),
+#: field, a value breaking a rule of it, the rule (its tags set the level of a finding).
+_BAD_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("account_ifsc", "HDFC000123", "request.limits"),  # 10 characters, not 11 [doc]
+    ("account_ifsc", "HDFC00012345", "request.limits"),  # 12 characters [doc]
+    ("account_number", "1234", "request.limits"),  # under 5 characters [doc]
+    ("account_type", "checking", "request.limits"),  # outside the enum [doc]
+    ("account_ifsc", "hdfc0001234", "bank_account_create.account_ifsc.format"),  # [conv]
+    ("account_ifsc", "HDFC1001234", "bank_account_create.account_ifsc.format"),  # [conv]
+    ("account_holder_name", "", "bank_account_create.account_holder_name.nonempty"),  # [ours]
 )
 
 
 @scenario_check(
     "CUS-REQ-002",
-    Level.MUST,
     "Each bank account field that breaks its format gets 400 naming it",
-    "[doc] create-a-bank-account: IFSC ^[A-Z]{4}0[A-Z0-9]{6}$, number >= 5, type enum",
+    "request.limits",
 )
 def check_bad_bank_fields_400(ctx: CheckContext) -> None:
     customer_id = ctx.shared_customer()["id"]
-    for field, value in _BAD_FIELDS:
+    for field, value, rule in _BAD_FIELDS:
         params: dict[str, Any] = {**ctx.bank_account_params(), field: value}
         exchange = ctx.client.request(
             "POST", f"/v1/customers/{customer_id}/bank_accounts", json_body=params
         )
-        ctx.expect_error(exchange, 400, f"{field}={value!r}", param=field)
+        if rule == "request.limits":
+            ctx.expect_error(exchange, 400, f"{field}={value!r}", param=field)
+        elif exchange.status != 400:  # a rule the docs do not state: reported at its level
+            ctx.report(
+                f"{field}={value!r} got {exchange.status}, not 400",
+                exchange=exchange,
+                expected=400,
+                actual=exchange.status,
+                rule=rule,
+            )
 
 
 @scenario_check(
     "CUS-REQ-003",
-    Level.MUST,
     "Each missing bank account field gets 400 naming it",
-    "[doc] create-a-bank-account: all four arguments are required",
+    "request.limits",
 )
 def check_missing_bank_fields_400(ctx: CheckContext) -> None:
     customer_id = ctx.shared_customer()["id"]
@@ -85,9 +103,8 @@ def check_missing_bank_fields_400(ctx: CheckContext) -> None:
 
 @scenario_check(
     "CUS-REQ-004",
-    Level.MUST,
     "Values at the documented limits are accepted",
-    "[doc] create-a-customer: email up to 512; create-a-bank-account: number of 5 characters",
+    "request.boundaries",
 )
 def check_boundaries_accepted(ctx: CheckContext) -> None:
     email = _email_of_length(ctx, 512)

@@ -1,14 +1,14 @@
 """Robustness checks: malformed, mistyped and oversized bodies get 4xx, never a 5xx.
 
-Spec: request rules (a body that is not valid JSON or not a JSON object gets 400, never a 5xx
-[doc: errors]; a parameter of the wrong type or an unknown parameter gets 400 naming it [conv]).
+Contract: request.malformed_json, request.non_object (400, never a 5xx [doc]),
+request.wrong_type, request.unknown_parameter (400 naming it [conv]), request.oversized [conv],
+errors.no_5xx [doc].
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ...validation import Level
 from .._context import CheckContext
 from .._registry import scenario_check
 
@@ -26,9 +26,8 @@ _OVERSIZED_BYTES = 8 * 1024 * 1024
 
 @scenario_check(
     "CUS-ROB-001",
-    Level.MUST,
     "A body that is not valid JSON gets 400",
-    "[doc] errors: 400 bad request; request rules: invalid JSON gets 400, never a 5xx",
+    "request.malformed_json",
 )
 def check_malformed_json_400(ctx: CheckContext) -> None:
     for raw in (b'{"name": ', b"{name: 'x'}", b'{"name": "a"}}', b"\xff\xfe{}"):
@@ -38,9 +37,8 @@ def check_malformed_json_400(ctx: CheckContext) -> None:
 
 @scenario_check(
     "CUS-ROB-002",
-    Level.MUST,
     "A JSON body that is not an object gets 400",
-    "[doc] errors; request rules: a body that is not a JSON object gets 400",
+    "request.non_object",
 )
 def check_non_object_json_400(ctx: CheckContext) -> None:
     for raw in (b"[]", b'"name"', b"null", b"42", b'[{"name": "a"}]'):
@@ -59,9 +57,8 @@ _WRONG_TYPES: tuple[tuple[str, Any], ...] = (
 
 @scenario_check(
     "CUS-ROB-003",
-    Level.SHOULD,
     "A parameter of the wrong type gets 400 naming it",
-    "[conv] request rules: wrong types get 400",
+    "request.wrong_type",
 )
 def check_wrong_types_400(ctx: CheckContext) -> None:
     for key, value in _WRONG_TYPES:
@@ -78,7 +75,7 @@ def check_wrong_types_400(ctx: CheckContext) -> None:
             exchange=exchange,
             expected=400,
             actual=exchange.status,
-            level=Level.MUST,
+            rule="errors.no_5xx",
         )
         param = ctx.error_param(exchange.json_or_none())
         if exchange.status != 400 or not (isinstance(param, str) and param.startswith(key)):
@@ -92,9 +89,8 @@ def check_wrong_types_400(ctx: CheckContext) -> None:
 
 @scenario_check(
     "CUS-ROB-004",
-    Level.MUST,
     "An oversized body gets an answer and no server error",
-    "[doc] errors: never a 5xx; [conv] oversized bodies get 4xx",
+    "errors.no_5xx",
 )
 def check_oversized_body(ctx: CheckContext) -> None:
     filler = "a" * _OVERSIZED_BYTES
@@ -113,15 +109,14 @@ def check_oversized_body(ctx: CheckContext) -> None:
             exchange=exchange,
             expected="4xx",
             actual=exchange.status,
-            level=Level.SHOULD,
+            rule="request.oversized",
         )
 
 
 @scenario_check(
     "CUS-ROB-005",
-    Level.SHOULD,
     "An unknown parameter gets 400 naming it",
-    "[conv] request rules: an unknown parameter gets 400 naming it",
+    "request.unknown_parameter",
 )
 def check_unknown_parameter_400(ctx: CheckContext) -> None:
     params = {**ctx.customer_params("unknown"), "favourite_colour": "saffron"}
@@ -132,6 +127,6 @@ def check_unknown_parameter_400(ctx: CheckContext) -> None:
         exchange=exchange,
         expected=400,
         actual=exchange.status,
-        level=Level.MUST,
+        rule="errors.no_5xx",
     )
     ctx.expect_error(exchange, 400, "unknown parameter favourite_colour", param="favourite_colour")

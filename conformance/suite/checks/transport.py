@@ -1,12 +1,11 @@
 """Transport checks, run on every response: JSON everywhere, documented statuses, no 5xx.
 
-Spec: "Transport and modes" and "Errors". Responses are always JSON, errors too [doc].
+Contract (docs/contract.md): transport.json, errors.statuses, errors.no_5xx, client.limits.
 """
 
 from __future__ import annotations
 
 from ...client import Exchange
-from ...validation import Level
 from .._context import CheckContext
 from .._operations import DOCUMENTED_STATUSES
 from .._registry import response_check, scenario_check
@@ -25,9 +24,8 @@ _SLOW_SECONDS = 5.0
 
 @response_check(
     "CUS-HTTP-001",
-    Level.MUST,
     "Every response is JSON with a JSON content type",
-    "[doc] base-urls, errors: responses are always JSON, errors too",
+    "transport.json",
 )
 def check_json_body(ctx: CheckContext, exchange: Exchange) -> None:
     media = exchange.content_type
@@ -51,30 +49,35 @@ def check_json_body(ctx: CheckContext, exchange: Exchange) -> None:
 
 @response_check(
     "CUS-HTTP-002",
-    Level.MUST,
     "Every status code is one the API documents",
-    "[doc] errors: 200, 400, 401, 402, 404, 405, 406, 429, 500, 503",
+    "errors.statuses",
 )
 def check_documented_status(ctx: CheckContext, exchange: Exchange) -> None:
     # 413 is HTTP's own answer to the oversized bodies CUS-ROB-004 sends; no client misreads it.
     if exchange.status in DOCUMENTED_STATUSES or exchange.status == 413:
         return
-    # Another 4xx still tells a client it erred; anything else (201, 3xx, 502) misleads it.
-    level = Level.SHOULD if 400 <= exchange.status < 500 else Level.MUST
+    if 200 <= exchange.status < 300:  # any 2xx is a success [doc]; 200 precisely is [conv]
+        ctx.fail(
+            f"status {exchange.status} is a success, but not the 200 the API answers",
+            exchange=exchange,
+            expected=200,
+            actual=exchange.status,
+            rule="endpoints.status_200",
+        )
+    # Another 4xx still tells a client it erred; anything else (3xx, 502) misleads it.
     ctx.fail(
         f"status {exchange.status} is not a documented status",
         exchange=exchange,
         expected=sorted(DOCUMENTED_STATUSES),
         actual=exchange.status,
-        level=level,
+        rule="errors.other_4xx" if 400 <= exchange.status < 500 else "errors.statuses",
     )
 
 
 @response_check(
     "CUS-HTTP-003",
-    Level.MUST,
     "No request gets a server error (5xx)",
-    "[doc] errors: bad input gets 4xx, never a 5xx",
+    "errors.no_5xx",
 )
 def check_no_5xx(ctx: CheckContext, exchange: Exchange) -> None:
     if exchange.status >= 500:
@@ -88,9 +91,8 @@ def check_no_5xx(ctx: CheckContext, exchange: Exchange) -> None:
 
 @response_check(
     "CUS-HTTP-004",
-    Level.MUST,
     "Every request gets a complete answer within the timeouts and size cap",
-    "[ours] client limits: connect 5 s, read 10 s, 30 s per request, 5 MB per body",
+    "client.limits",
 )
 def check_bounded_answer(ctx: CheckContext, exchange: Exchange) -> None:
     # Answers that never come are recorded here by the runner; a slow one is only noted.
@@ -100,15 +102,13 @@ def check_bounded_answer(ctx: CheckContext, exchange: Exchange) -> None:
             exchange=exchange,
             expected=f"<= {_SLOW_SECONDS} s",
             actual=round(exchange.elapsed, 2),
-            level=Level.MAY,
         )
 
 
 @scenario_check(
     "CUS-HTTP-005",
-    Level.MUST,
     "A request that accepts only another format gets 406",
-    "[doc] errors: 406 the requested format is not supported (JSON only)",
+    "errors.not_acceptable",
     writes=False,
 )
 def check_not_acceptable_406(ctx: CheckContext) -> None:
@@ -125,10 +125,8 @@ def check_not_acceptable_406(ctx: CheckContext) -> None:
 
 @scenario_check(
     "CUS-HTTP-006",
-    Level.MUST,
     "Undocumented methods on documented paths get 404 or 405",
-    "[doc] errors: 404 resource does not exist, 405 method not allowed; update and delete of "
-    "customers are not documented",
+    "endpoints.undocumented_methods",
 )
 def check_undocumented_methods(ctx: CheckContext) -> None:
     # A customer of its own: if the server did delete or update, no other check is harmed.

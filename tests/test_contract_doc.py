@@ -1,0 +1,101 @@
+"""The contract in the repository: every rule has a home, every anchor a user, one tag table.
+
+``docs/contract.md`` states each rule with an anchor and its tags. Both directions hold: every
+rule a check cites and every ``x-rule`` of the schemas is an anchor there, and every anchor is
+cited by a check or carried by a schema. The registry's tag table is the document's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from lotuspay_contract.conformance.suite import all_checks
+from lotuspay_contract.conformance.suite._registry import RULE_TAGS, parse_contract
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACT = ROOT / "docs" / "contract.md"
+SCHEMA_FILES = sorted([*ROOT.glob("schemas/*.json"), *ROOT.glob("schemas/strict/*.json")])
+
+
+def _x_rules(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if "x-rule" in node:
+            yield node["x-rule"]
+        for value in node.values():
+            yield from _x_rules(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _x_rules(value)
+
+
+def _anchors() -> list[str]:
+    return re.findall(r'<a id="([^"]+)"></a>', CONTRACT.read_text(encoding="utf-8"))
+
+
+def _schema_rules() -> set[str]:
+    return {r for f in SCHEMA_FILES for r in _x_rules(json.loads(f.read_text(encoding="utf-8")))}
+
+
+def _check_rules() -> set[str]:
+    return {rule for check in all_checks() for rule in check.rules}
+
+
+def _cited_in_code() -> set[str]:
+    """Rules the checks cite for single findings (``rule="..."``), beyond their own rules."""
+    text = "".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "conformance" / "suite").rglob("*.py")
+    )
+    return set(re.findall(r'rule="([a-z_]+\.[a-z_0-9.]+)"', text)) | set(
+        re.findall(r'"([a-z_]+\.[a-z_0-9.]+)"\),  # \[', text)
+    )
+
+
+def test_every_anchor_is_unique_and_tagged() -> None:
+    anchors = _anchors()
+    assert len(anchors) == len(set(anchors))
+    assert set(anchors) == set(parse_contract(CONTRACT.read_text(encoding="utf-8")))
+
+
+def test_every_x_rule_has_a_home() -> None:
+    missing = _schema_rules() - set(_anchors())
+    assert not missing, f"x-rule ids with no anchor in docs/contract.md: {sorted(missing)}"
+
+
+def test_every_check_rule_has_a_home() -> None:
+    missing = (_check_rules() | _cited_in_code()) - set(_anchors())
+    assert not missing, f"rules cited by checks with no anchor in docs/contract.md: {missing}"
+
+
+def test_every_anchor_is_used() -> None:
+    unused = set(_anchors()) - _schema_rules() - _check_rules() - _cited_in_code()
+    assert not unused, f"anchors no check cites and no schema carries: {sorted(unused)}"
+
+
+def test_registry_tags_are_the_documents() -> None:
+    assert parse_contract(CONTRACT.read_text(encoding="utf-8")) == RULE_TAGS, (
+        "RULE_TAGS in conformance/suite/_registry.py is stale: regenerate it with "
+        "parse_contract(Path('docs/contract.md').read_text())"
+    )
+
+
+def test_schema_levels_follow_the_tags() -> None:
+    """A rule the schemas state at MUST (a base file, no x-level) is [doc] alone in the contract."""
+    base = set()
+    for path in ROOT.glob("schemas/*.json"):
+        for node_rule in _x_rules(json.loads(path.read_text(encoding="utf-8"))):
+            base.add(node_rule)
+    loose = {r for r in base if set(RULE_TAGS[r]) != {"doc"}}
+    # error.message: the base schema types message (string or null) though the docs do not
+    # name it; the strict overlay requires it. Left for the schema owner (see the report).
+    assert loose <= {"error.message"}, sorted(loose)
+
+
+def test_nothing_refers_outside_the_repository() -> None:
+    for path in [*SCHEMA_FILES, ROOT / "schemas" / "openapi.yaml", CONTRACT]:
+        assert "shared/" not in path.read_text(encoding="utf-8"), path
+    for path in (ROOT / "conformance").rglob("*.py"):
+        assert "../shared" not in path.read_text(encoding="utf-8"), path
