@@ -1,0 +1,87 @@
+"""The pytest plugin (entry point ``pytest11: lotuspay``): the conformance suite as test items.
+
+Inert unless ``--lotuspay-url`` is given: it then adds one test item per check of the chosen tier
+(scenario checks first, then the checks of every response, which judge all the traffic).
+
+    pytest --lotuspay-url https://api-test.lotuspay.com --lotuspay-tier smoke
+
+The run has a deadline (``--lotuspay-max-duration``, by default the tier's): checks not run by
+then are skipped as ``not run: deadline`` and the session fails. The reports are written at
+session finish whatever happened (failures, a crashed check, Ctrl-C).
+
+The fixtures ``lotuspay_client`` and ``lotuspay_mock`` are available to any test suite. Heavy
+modules (the runner, the mock, httpx) are imported only when used.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ._fixtures import lotuspay_client, lotuspay_mock, lotuspay_mock_options
+from ._options import (
+    _MARKER,
+    ENV_KEY,
+    OPTION_ALLOW_LIVE,
+    OPTION_KEY,
+    OPTION_LIVE_KEY,
+    OPTION_MAX_DURATION,
+    OPTION_REPORT_HTML,
+    OPTION_REPORT_JSON,
+    OPTION_SECOND_KEY,
+    OPTION_SEED,
+    OPTION_STRICT,
+    OPTION_TIER,
+    OPTION_URL,
+    LotusPayWarning,
+    add_options,
+)
+
+# pytest finds fixtures among a plugin module's attributes: re-exported here on purpose.
+__all__ = [
+    "ENV_KEY",
+    "OPTION_ALLOW_LIVE",
+    "OPTION_KEY",
+    "OPTION_LIVE_KEY",
+    "OPTION_MAX_DURATION",
+    "OPTION_REPORT_HTML",
+    "OPTION_REPORT_JSON",
+    "OPTION_SECOND_KEY",
+    "OPTION_SEED",
+    "OPTION_STRICT",
+    "OPTION_TIER",
+    "OPTION_URL",
+    "LotusPayWarning",
+    "lotuspay_client",
+    "lotuspay_mock",
+    "lotuspay_mock_options",
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{_MARKER}(check_id): the item runs the LotusPay conformance check check_id",
+    )
+    if config.getoption(OPTION_URL):
+        from ._suite import _Suite
+
+        config.pluginmanager.register(_Suite(config), "lotuspay-suite")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    suite = config.pluginmanager.get_plugin("lotuspay-suite")
+    if suite is None:
+        return None
+    from ..redact import mask_key, redact
+
+    return [
+        redact(
+            f"lotuspay: target {suite.settings.base_url}, key {mask_key(suite.settings.api_key)}, "
+            f"tier {suite.settings.tier.name}, seed {suite.settings.seed}, "
+            f"run {suite.settings.run_id}{', strict' if suite.settings.strict else ''}"
+        )
+    ]

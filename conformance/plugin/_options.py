@@ -1,0 +1,131 @@
+"""The plugin's options: names as constants, one group, validators with full-sentence errors."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Final
+
+import pytest
+
+OPTION_URL: Final = "--lotuspay-url"
+OPTION_KEY: Final = "--lotuspay-key"
+OPTION_LIVE_KEY: Final = "--lotuspay-live-key"
+OPTION_SECOND_KEY: Final = "--lotuspay-second-key"
+OPTION_TIER: Final = "--lotuspay-tier"
+OPTION_STRICT: Final = "--lotuspay-strict"
+OPTION_ALLOW_LIVE: Final = "--lotuspay-allow-live"
+OPTION_REPORT_JSON: Final = "--lotuspay-report-json"
+OPTION_REPORT_HTML: Final = "--lotuspay-report-html"
+OPTION_SEED: Final = "--lotuspay-seed"
+OPTION_MAX_DURATION: Final = "--lotuspay-max-duration"
+ENV_KEY: Final = "LOTUSPAY_API_KEY"
+_TIERS: Final = ("smoke", "standard", "deep")
+_MARKER: Final = "lotuspay_check"
+
+
+class LotusPayWarning(UserWarning):
+    """A SHOULD (or MAY) finding: reported, failing only with --lotuspay-strict."""
+
+
+def _url(text: str) -> str:
+    if not text.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(
+            f"The LotusPay URL must start with http:// or https://, but {text!r} does not."
+        )
+    return text.rstrip("/")
+
+
+def _tier(text: str) -> str:
+    if text not in _TIERS:
+        raise argparse.ArgumentTypeError(
+            f"The tier must be one of {', '.join(_TIERS)}, but {text!r} was given."
+        )
+    return text
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(
+            f"The seed must be a whole number from 0 to 2**63 - 1, but {text!r} was given."
+        )
+    return value
+
+
+def _max_duration(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(
+            f"The maximum duration is a number of seconds above 0 and at most 86400, "
+            f"but {text!r} was given."
+        )
+    return value
+
+
+def _key(text: str) -> str:
+    if not text.startswith(("sk_test_", "sk_live_")):
+        raise argparse.ArgumentTypeError(
+            "A LotusPay secret key starts with sk_test_ or sk_live_; the key given does not."
+        )
+    return text
+
+
+def add_options(parser: pytest.Parser) -> None:
+    """Add the plugin's options to pytest's parser, in one group."""
+    group = parser.getgroup("lotuspay", "LotusPay conformance suite")
+    group.addoption(
+        OPTION_URL,
+        type=_url,
+        metavar="URL",
+        help="run the conformance suite against this server root",
+    )
+    # No type= here: argparse would apply it to the environment default, and a stray variable
+    # must not break pytest runs that never use the plugin. _Suite checks the key instead.
+    group.addoption(
+        OPTION_KEY,
+        default=os.environ.get(ENV_KEY),
+        metavar="KEY",
+        help=f"secret key (default: ${ENV_KEY}); never printed",
+    )
+    group.addoption(
+        OPTION_LIVE_KEY,
+        type=_key,
+        metavar="KEY",
+        help="a live key too, to check that live and test modes are separate",
+    )
+    group.addoption(
+        OPTION_SECOND_KEY,
+        type=_key,
+        metavar="KEY",
+        help="a test key of a second account, to check that accounts are isolated",
+    )
+    group.addoption(
+        OPTION_TIER,
+        type=_tier,
+        default="standard",
+        metavar="TIER",
+        help="smoke, standard (default) or deep",
+    )
+    group.addoption(OPTION_STRICT, action="store_true", help="SHOULD findings fail too")
+    group.addoption(
+        OPTION_ALLOW_LIVE,
+        action="store_true",
+        help="allow writes with an sk_live_ key (refused by default)",
+    )
+    group.addoption(OPTION_REPORT_JSON, metavar="PATH", help="write the JSON report here")
+    group.addoption(OPTION_REPORT_HTML, metavar="PATH", help="write the HTML report page here")
+    group.addoption(OPTION_SEED, type=_seed, metavar="N", help="seed for generated data")
+    group.addoption(
+        OPTION_MAX_DURATION,
+        type=_max_duration,
+        metavar="SECONDS",
+        help="stop the suite after this long; what was not run is skipped as 'not run: "
+        "deadline' and fails the session (default per tier: smoke 120, standard 600, deep 1800)",
+    )

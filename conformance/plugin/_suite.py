@@ -1,0 +1,219 @@
+"""The suite as pytest items: one item per check, run in one session against ``--lotuspay-url``."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import time
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from ._options import (
+    _MARKER,
+    ENV_KEY,
+    OPTION_ALLOW_LIVE,
+    OPTION_KEY,
+    OPTION_LIVE_KEY,
+    OPTION_MAX_DURATION,
+    OPTION_REPORT_HTML,
+    OPTION_REPORT_JSON,
+    OPTION_SECOND_KEY,
+    OPTION_SEED,
+    OPTION_STRICT,
+    OPTION_TIER,
+    OPTION_URL,
+    LotusPayWarning,
+    _key,
+)
+
+if TYPE_CHECKING:
+    from ..suite import Check, CheckResult, RunResult, Session
+
+
+class _Suite:
+    """Registered only with --lotuspay-url: collects the checks and runs them in one session."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        from ..redact import remember_secret
+        from ..suite import TIERS, RunSettings, max_duration_for, new_run_id
+
+        key = config.getoption(OPTION_KEY)
+        if not key:
+            raise pytest.UsageError(
+                f"{OPTION_URL} needs an API key: pass {OPTION_KEY} or set {ENV_KEY}."
+            )
+        try:
+            _key(key)
+        except argparse.ArgumentTypeError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        remember_secret(key)
+        remember_secret(config.getoption(OPTION_LIVE_KEY))
+        seed = config.getoption(OPTION_SEED)
+        self.settings = RunSettings(
+            base_url=config.getoption(OPTION_URL),
+            api_key=key,
+            tier=TIERS[config.getoption(OPTION_TIER)],
+            seed=seed if seed is not None else secrets.randbelow(2**32),
+            run_id=new_run_id(),
+            strict=config.getoption(OPTION_STRICT),
+            allow_live=config.getoption(OPTION_ALLOW_LIVE),
+            live_key=config.getoption(OPTION_LIVE_KEY),
+            second_key=config.getoption(OPTION_SECOND_KEY),
+        )
+        self.report_path: str | None = config.getoption(OPTION_REPORT_JSON)
+        self.html_path: str | None = config.getoption(OPTION_REPORT_HTML)
+        self.max_duration = max_duration_for(self.settings, config.getoption(OPTION_MAX_DURATION))
+        self.started: float | None = None
+        self.checks: list[Check] = []
+        self.session: Session | None = None
+        self.unreachable: str | None = None
+        self.cut_at_start = False
+        self.results: dict[str, CheckResult] = {}
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        from ..suite import select_checks
+
+        self.checks = select_checks(None, self.settings.tier.name)
+        # Response checks judge all traffic, so they run after every scenario check.
+        ordered = sorted(self.checks, key=lambda c: c.kind == "response")
+        suite = _SuiteCollector.from_parent(session, name="lotuspay", nodeid="lotuspay")
+        ours = [_CheckItem.from_parent(suite, name=c.id, check=c) for c in ordered]
+        items[:0] = ours
+        # Report the items like a collected file, so "N tests collected" counts them.
+        report = pytest.CollectReport(suite.nodeid, "passed", None, list(ours))
+        session.ihook.pytest_collectreport(report=report)
+
+    def result_of(self, check: Check) -> CheckResult:
+        from ..client import DeadlineReached
+        from ..suite import (
+            DEADLINE_REASON,
+            CheckResult,
+            TargetUnreachable,
+            open_session,
+            response_result,
+            run_check,
+        )
+
+        if self.started is None:
+            self.started = time.monotonic()
+        deadline = self.started + self.max_duration
+        if self.session is None and self.unreachable is None and not self.cut_at_start:
+            try:
+                self.session = open_session(
+                    self.settings,
+                    self.checks,
+                    run_deadline=deadline,
+                    retry_budget=self.max_duration / 4,
+                )
+            except TargetUnreachable as exc:
+                self.unreachable = str(exc)
+            except DeadlineReached:
+                self.cut_at_start = True
+        if self.cut_at_start:
+            result = CheckResult(check, "skipped", reason=DEADLINE_REASON)
+        elif self.session is None:
+            return CheckResult(check, "error", reason=f"target unreachable: {self.unreachable}")
+        elif check.kind == "response":
+            result = response_result(check, self.session)
+        elif time.monotonic() >= deadline:
+            result = CheckResult(check, "skipped", reason=DEADLINE_REASON)
+        else:
+            result = run_check(check, self.session)
+        self.results[check.id] = result
+        return result
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """Close the session and write the reports, whatever happened before."""
+        from ..suite import DEADLINE_REASON, CheckResult, RunResult, close_session
+
+        if self.session is not None:
+            close_session(self.session)
+        if not self.checks:
+            return
+        results = [
+            self.results.get(c.id) or CheckResult(c, "skipped", reason="not run")
+            for c in self.checks
+        ]
+        duration = time.monotonic() - self.started if self.started is not None else 0.0
+        requests = self.session.exchanges if self.session else 0
+        stopped = DEADLINE_REASON if any(r.reason == DEADLINE_REASON for r in results) else None
+        run = RunResult(self.settings, results, duration, requests, [], stopped, self.max_duration)
+        if run.cut and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a cut run is never a pass
+        self._write_reports(session, run)
+
+    def _write_reports(self, session: pytest.Session, run: RunResult) -> None:
+        from ..redact import redact
+        from ..report import report_data, write_html_report, write_json_report
+
+        if not (self.report_path or self.html_path):
+            return
+        report = report_data(run)
+        writers = [(self.report_path, write_json_report), (self.html_path, write_html_report)]
+        for path, write in writers:
+            if not path:
+                continue
+            try:
+                write(report, path)
+            except Exception as exc:  # one report failing must not lose the other
+                reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+                message = redact(f"lotuspay: cannot write {path}: {type(exc).__name__}: {exc}")
+                if reporter is not None:
+                    reporter.write_line(message, red=True)
+
+
+class _SuiteCollector(pytest.Collector):
+    """The parent of the check items; it collects nothing by itself."""
+
+    def collect(self) -> list[pytest.Item | pytest.Collector]:
+        return []
+
+
+class _CheckItem(pytest.Item):
+    """One conformance check as a test item."""
+
+    def __init__(self, *, check: Check, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.check = check
+        self.add_marker(getattr(pytest.mark, _MARKER)(check.id))
+        self.user_properties += [("check_id", check.id), ("level", check.level.value)]
+        self._result: CheckResult | None = None
+
+    def runtest(self) -> None:
+        from ..suite import CheckFailure
+
+        suite = self.config.pluginmanager.get_plugin("lotuspay-suite")
+        assert isinstance(suite, _Suite)
+        result = self._result = suite.result_of(self.check)
+        if result.status == "skipped":
+            pytest.skip(result.reason or "skipped")
+        for finding in result.findings:
+            if finding.level.value != "MUST" and not result.failing:
+                warnings.warn(LotusPayWarning(str(finding)), stacklevel=1)
+        if result.failing:
+            if result.findings:
+                raise result.findings[0]
+            raise CheckFailure(
+                self.check.id,
+                self.check.title,
+                self.check.level,
+                result.reason or "the check could not run",
+            )
+
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> str | Any:
+        from ..suite import CheckFailure
+
+        if isinstance(excinfo.value, CheckFailure):
+            findings = self._result.findings if self._result else [excinfo.value]
+            return "\n\n".join(str(f) for f in findings[:5] or [excinfo.value])
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[str, int | None, str]:
+        return (f"lotuspay/{self.check.family}", None, f"{self.check.id}: {self.check.title}")
