@@ -70,8 +70,19 @@ def test_every_check_rule_has_a_home() -> None:
     assert not missing, f"rules cited by checks with no anchor in docs/contract.md: {missing}"
 
 
+def _quirk_rules() -> set[str]:
+    from lotuspay_contract.conformance.mock import QUIRKS
+
+    return {rule for quirk in QUIRKS.values() for rule in quirk.rules}
+
+
+def test_every_quirk_rule_has_a_home() -> None:
+    missing = _quirk_rules() - set(_anchors())
+    assert not missing, f"quirks cite rules docs/contract.md does not state: {sorted(missing)}"
+
+
 def test_every_anchor_is_used() -> None:
-    unused = set(_anchors()) - _schema_rules() - _check_rules() - _cited_in_code()
+    unused = set(_anchors()) - _schema_rules() - _check_rules() - _cited_in_code() - _quirk_rules()
     assert not unused, f"anchors no check cites and no schema carries: {sorted(unused)}"
 
 

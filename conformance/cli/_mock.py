@@ -247,7 +247,12 @@ def run_quirks(args: argparse.Namespace) -> int:
 
     if args.format == "json":
         rows = [
-            {"name": q.name, "clause": q.clause, "description": q.description}
+            {
+                "name": q.name,
+                "rules": list(q.rules),
+                "clause": q.clause,
+                "description": q.description,
+            }
             for q in QUIRKS.values()
         ]
         json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
@@ -257,4 +262,5 @@ def run_quirks(args: argparse.Namespace) -> int:
     for quirk in QUIRKS.values():
         print(f"{quirk.name:<{width}}  {quirk.description}")
         print(f"{'':<{width}}  allowed by: {quirk.clause}")
+        print(f"{'':<{width}}  rules: {', '.join(f'docs/contract.md#{r}' for r in quirk.rules)}")
     return 0

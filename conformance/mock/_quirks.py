@@ -2,8 +2,8 @@
 
 A fault breaks a rule, so the suite must fail on it; a quirk is a legal variation (the contract
 leaves it free), so the suite must pass on it: zero MUST findings, and under strict only SHOULD
-findings naming a [conv] clause. Each quirk quotes the sentence of ``lotuspay-customers.md``
-that allows it and is applied by the same :class:`FaultLayer` as the faults; the app is never
+findings naming a [conv] clause. Each quirk names the rules of ``docs/contract.md``
+that allow it (and quotes them) and is applied by the same :class:`FaultLayer` as the faults; the app is never
 touched.
 """
 
@@ -43,11 +43,13 @@ __all__ = ["QUIRKS", "Quirk", "resolve_quirks"]
 
 @dataclass(frozen=True)
 class Quirk:
-    """A named legal variation: ``clause`` quotes the contract sentence that allows it."""
+    """A named legal variation: ``rules`` are the ids of the rules of ``docs/contract.md`` that
+    leave it free (``docs/contract.md#<rule>``), ``clause`` quotes what they say."""
 
     name: str
     clause: str
     description: str
+    rules: tuple[str, ...] = ()
     request: Callable[[Exchange], Reply | None] | None = None
     response: Callable[[Exchange, Reply], None] | None = None
     around: Callable[[Exchange, CallApp], Awaitable[Reply]] | None = None
@@ -63,38 +65,57 @@ _VERSIONING = (
 )
 
 
+_ID_RULES = ("transport.versioning", "customer.id", "customer.id.prefix", "bank_account.id.prefix")
+
+
 def _catalogue() -> list[Quirk]:
     return [
         Quirk(
             name="ids_stripe_style",
+            rules=(
+                "transport.versioning",
+                "customer.id",
+                "customer.id.prefix",
+                "bank_account.id.prefix",
+            ),
             clause=_VERSIONING,
             description="ids are cus_/ba_ and 24 lower-case characters, not CU/BA and 12",
         ),
         Quirk(
             name="ids_uuid_long",
+            rules=(
+                "transport.versioning",
+                "customer.id",
+                "customer.id.prefix",
+                "bank_account.id.prefix",
+            ),
             clause=_VERSIONING,
             description="ids are about 200 characters of kind and UUIDs",
         ),
         Quirk(
             name="extra_properties",
+            rules=("transport.versioning", "customer.shape"),
             clause="Unknown extra properties are allowed everywhere [doc: versioning]",
             description="objects, lists and errors carry properties the contract does not name",
             response=extra_properties,
         ),
         Quirk(
             name="property_order_reversed",
+            rules=("transport.versioning",),
             clause=_VERSIONING,
             description="every JSON object's properties come in reverse order",
             response=order_reversed,
         ),
         Quirk(
             name="metadata_null_when_empty",
+            rules=("customer.metadata", "metadata.values"),
             clause="key/value pairs [doc]; `{}` when empty, values strings [conv]",
             description="empty metadata is null",
             response=metadata_null,
         ),
         Quirk(
             name="errors_without_param",
+            rules=("error.param", "request.param"),
             clause=(
                 "`code`, `doc_url`, `param` (the parameter at fault) optional strings [doc]; "
                 "with the error's `param` naming the field [conv]"
@@ -104,6 +125,7 @@ def _catalogue() -> list[Quirk]:
         ),
         Quirk(
             name="errors_flat",
+            rules=("error.shape", "error.envelope"),
             clause=(
                 'The envelope is not documented: `{"error": {...}}` [conv]; a checker accepts a '
                 "flat object too, at SHOULD level."
@@ -113,6 +135,7 @@ def _catalogue() -> list[Quirk]:
         ),
         Quirk(
             name="create_201",
+            rules=("endpoints.create_customer", "endpoints.status_200"),
             clause="Returns the customer object with a 2xx status [doc: create-a-customer]; "
             "200 precisely [conv]",
             description="creates answer 201 Created",
@@ -120,6 +143,7 @@ def _catalogue() -> list[Quirk]:
         ),
         Quirk(
             name="pan_as_id",
+            rules=("customer_create.pan",),
             clause=(
                 "The docs call the PAN argument `id` on the create page but `identification` on "
                 "the object: a server may take it under either name [doc]"
@@ -129,12 +153,14 @@ def _catalogue() -> list[Quirk]:
         ),
         Quirk(
             name="metadata_empty_unsets",
+            rules=("request.metadata_unset",),
             clause='a metadata value of `""` may unset the key, as in Stripe [conv]',
             description='metadata values "" are not stored',
             request=quietly(metadata_empty_unsets),
         ),
         Quirk(
             name="holder_name_empty_accepted",
+            rules=("bank_account_create.account_holder_name.nonempty",),
             clause="`account_holder_name` (non-empty [ours])",
             description='account_holder_name "" is accepted and stored',
             request=quietly(empty_holder_name_in),
@@ -142,24 +168,28 @@ def _catalogue() -> list[Quirk]:
         ),
         Quirk(
             name="arbitrary_id_400",
+            rules=("errors.not_found_arbitrary",),
             clause="for an arbitrary string 400 or 404 [ours]",
             description="an id not shaped like ours answers 400, not 404",
             request=arbitrary_id_400,
         ),
         Quirk(
             name="pages_from_zero",
+            rules=("list.page", "list.page_base"),
             clause="`page` selects a page [doc], numbered from 1 [ours]",
             description="pages are numbered from 0: page=0 is the first page",
             request=quietly(pages_from_zero),
         ),
         Quirk(
             name="ties_by_id",
+            rules=("list.order",),
             clause="newest first [doc]",
             description="objects created in the same second are ordered by id, not creation",
             around=ties_by_id,
         ),
         Quirk(
             name="child_total_count_embedded",
+            rules=("child_list.total_count", "child_list.total_count.all"),
             clause=(
                 "counting every attached item (more than the embedded ones) is the Stripe "
                 "reading [conv], counting only the embedded items is the literal one and allowed"
@@ -169,6 +199,7 @@ def _catalogue() -> list[Quirk]:
         ),
         Quirk(
             name="rate_limited",
+            rules=("transport.rate_limit",),
             clause=(
                 "Rate limit: 429 exists; no limits or headers documented. A client should honour "
                 "`Retry-After` if present and back off otherwise. [doc: errors] [conv]"
@@ -178,30 +209,35 @@ def _catalogue() -> list[Quirk]:
         ),
         Quirk(
             name="latency",
+            rules=("client.limits",),
             clause="Responses are always JSON, errors too. [doc: base-urls, errors]",
             description="every answer takes 3 ms longer",
             around=delayed,
         ),
         Quirk(
             name="charset_parameter",
+            rules=("transport.json",),
             clause="Responses are always JSON, errors too. [doc: base-urls, errors]",
             description="Content-Type is application/json; charset=utf-8",
             response=charset_parameter,
         ),
         Quirk(
             name="connection_close",
+            rules=("transport.json",),
             clause="Responses are always JSON, errors too. [doc: base-urls, errors]",
             description="the connection is closed after each answer (Connection: close)",
             response=connection_closed,
         ),
         Quirk(
             name="chunked",
+            rules=("transport.json",),
             clause="Responses are always JSON, errors too. [doc: base-urls, errors]",
             description="bodies are sent chunked, 64 bytes a chunk, without Content-Length",
             response=chunked,
         ),
         Quirk(
             name="gzip",
+            rules=("transport.json",),
             clause="Responses are always JSON, errors too. [doc: base-urls, errors]",
             description="bodies are gzip-compressed when the client accepts gzip",
             response=gzipped,

@@ -66,6 +66,8 @@ RULE_TAGS: dict[str, tuple[str, ...]] = {
     "transport.encodings": ("doc",),
     "transport.json": ("doc",),
     "transport.idempotency": ("doc",),
+    "transport.versioning": ("doc",),
+    "transport.rate_limit": ("doc", "conv"),
     "client.limits": ("ours",),
     "customer.shape": ("doc",),
     "customer.attributes": ("conv",),

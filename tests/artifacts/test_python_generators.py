@@ -117,7 +117,9 @@ def test_every_200_answer_has_a_typed_model(
 
 
 def _client(package: ModuleType, url: str) -> Any:
-    token = base64.b64encode(f"{KEY}:".encode()).decode()
+    # The fixture's URL carries the keys the mock issued; any other key gets 401.
+    key = getattr(url, "api_keys", (KEY,))[0]
+    token = base64.b64encode(f"{key}:".encode()).decode()
     return package.AuthenticatedClient(
         base_url=url, token=token, prefix="Basic", raise_on_unexpected_status=True
     )

@@ -12,6 +12,7 @@ import pytest
 
 from lotuspay_contract.conformance.mock import QUIRKS, running_mock
 from lotuspay_contract.conformance.suite import TIERS, RunSettings
+from lotuspay_contract.conformance.suite._registry import RULE_TAGS
 from lotuspay_contract.conformance.suite._runner import new_run_id, run_suite, select_checks
 from lotuspay_contract.conformance.validation import Level
 
@@ -39,11 +40,12 @@ def unfair_verdicts(url: str, keys: tuple[str, ...], tier: str) -> list[str]:
         if verdict.status == "error":
             unfair.append(f"{verdict.check.id} error: {verdict.reason}")
         for finding in verdict.findings:
-            clause = finding.rule or verdict.check.clause
+            rules = [finding.rule] if finding.rule else list(verdict.check.rules)
+            tags = {tag for rule in rules for tag in RULE_TAGS.get(rule, ())}
             if finding.level is Level.MUST:
                 unfair.append(f"{verdict.check.id} MUST: {finding.message}")
-            elif finding.level is Level.SHOULD and "[conv]" not in clause:
-                unfair.append(f"{verdict.check.id} SHOULD without a [conv] clause: {clause}")
+            elif finding.level is Level.SHOULD and "conv" not in tags:
+                unfair.append(f"{verdict.check.id} SHOULD without a [conv] rule: {rules}")
     return unfair
 
 
@@ -51,6 +53,9 @@ def test_catalogue_is_wide_enough() -> None:
     assert len(QUIRKS) >= 15
     for quirk in QUIRKS.values():
         assert "[doc" in quirk.clause or "[conv]" in quirk.clause or "[ours]" in quirk.clause
+        assert quirk.rules, f"{quirk.name} cites no rule of docs/contract.md"
+        unknown = [rule for rule in quirk.rules if rule not in RULE_TAGS]
+        assert not unknown, f"{quirk.name} cites rules docs/contract.md does not state: {unknown}"
 
 
 @pytest.mark.parametrize("quirk", list(QUIRKS))

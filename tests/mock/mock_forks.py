@@ -22,7 +22,7 @@ def _serve(db: str, write_end: int) -> None:
 
     os.dup2(write_end, 1)
     sys.stdout = os.fdopen(1, "w", buffering=1)
-    os._exit(main(["mock", "--db", db, "--port", "0"]))
+    os._exit(main(["mock", "--db", db, "--port", "0", "--accept-any-key"]))
 
 
 def _start(db: str) -> str:

@@ -53,9 +53,27 @@ EXPECTED_ALL = [
     "metadata_maps",
     "mobile_numbers",
     "pan_numbers",
+    "pinned_clock",
     "subscriptions",
 ]
-STRATEGY_FUNCTIONS = [getattr(strategies, name) for name in EXPECTED_ALL if name[0].islower()]
+#: Not a strategy: a context manager that pins the generated clock (``generate --now``).
+HELPERS = {"pinned_clock"}
+STRATEGY_FUNCTIONS = [
+    getattr(strategies, name) for name in EXPECTED_ALL if name[0].islower() and name not in HELPERS
+]
+
+
+def test_pinned_clock_bounds_created_and_refuses_bad_epochs() -> None:
+    from hypothesis.errors import InvalidArgument
+
+    with strategies.pinned_clock(1_500_000_000):
+        for _ in range(20):
+            assert strategies.customers().example()["created"] <= 1_500_000_000
+    with (
+        pytest.raises(InvalidArgument, match="epoch='soon'"),
+        strategies.pinned_clock("soon"),  # type: ignore[arg-type]
+    ):
+        pass
 
 
 def test_all_is_exact_and_sorted() -> None:
