@@ -2,9 +2,9 @@
 
 A fault breaks a rule, so the suite must fail on it; a quirk is a legal variation (the contract
 leaves it free), so the suite must pass on it: zero MUST findings, and under strict only SHOULD
-findings naming a [conv] clause. Each quirk names the rules of ``docs/contract.md``
-that allow it (and quotes them) and is applied by the same :class:`FaultLayer` as the faults; the app is never
-touched.
+findings naming a [conv] rule. Each quirk names the rules of ``docs/contract.md`` that allow
+it (and quotes them) and is applied by the same :class:`FaultLayer` as the faults; the app is
+never touched.
 """
 
 from __future__ import annotations
