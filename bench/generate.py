@@ -7,14 +7,14 @@ Target: ours >= 10x the baseline.
 hypothesis-jsonschema 0.23.1 fails with Hypothesis >= 6.170.10, so the baseline runs in a
 subprocess with its own virtual environment::
 
-    python3 -m venv /work/bench-venv
-    /work/bench-venv/bin/pip install hypothesis==6.170.9 hypothesis-jsonschema==0.23.1 jsonschema
+    python3 -m venv .bench-venv
+    .bench-venv/bin/pip install hypothesis==6.170.9 hypothesis-jsonschema==0.23.1 jsonschema
 
 Run from the repository root::
 
     python bench/generate.py [--rounds 5] [--ours 2000] [--baseline 200] [--baseline-python PATH]
 
-``--baseline-python`` defaults to ``$LOTUSPAY_BENCH_PYTHON`` or ``/work/bench-venv/bin/python``.
+``--baseline-python`` defaults to ``$LOTUSPAY_BENCH_PYTHON`` or ``.bench-venv/bin/python``.
 from_schema cannot resolve the schemas' https ``$id`` references, so the customer schema is
 bundled first: each ``$ref`` to another file is inlined (with its siblings, as ``allOf``).
 """
@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from lotuspay_contract import schemas  # noqa: E402
 
-DEFAULT_BASELINE_PYTHON = "/work/bench-venv/bin/python"
+DEFAULT_BASELINE_PYTHON = ".bench-venv/bin/python"
 _DROPPED = {"$schema", "$id", "title", "description", "examples"}
 _SCHEMA_MAPS = {"properties", "patternProperties", "$defs", "dependentSchemas"}
 
@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.baseline_python).exists():
         print(
             f"No baseline interpreter at {args.baseline_python}. Create it with:\n"
-            f"  python3 -m venv /work/bench-venv && /work/bench-venv/bin/pip install "
+            f"  python3 -m venv .bench-venv && .bench-venv/bin/pip install "
             f"hypothesis==6.170.9 hypothesis-jsonschema==0.23.1 jsonschema\n"
             f"or point --baseline-python (or LOTUSPAY_BENCH_PYTHON) at one.",
             file=sys.stderr,

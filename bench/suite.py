@@ -9,7 +9,7 @@ behind a tiny ASGI wrapper that counts requests (``GET /__count``). Then, in one
 
 Usage::
 
-    /work/venv/bin/python bench/suite.py [--schemathesis-examples N]
+    python bench/suite.py [--schemathesis-examples N]
 """
 
 from __future__ import annotations
