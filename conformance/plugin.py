@@ -16,6 +16,7 @@ modules (the runner, the mock, httpx) are imported only when used.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import time
@@ -27,6 +28,7 @@ import pytest
 
 if TYPE_CHECKING:
     from .client import LotusPayClient
+    from .report import HarRecorder
     from .suite import Check, CheckResult, RunResult, Session
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "OPTION_KEY",
     "OPTION_LIVE_KEY",
     "OPTION_MAX_DURATION",
+    "OPTION_REPORT_HAR",
     "OPTION_REPORT_HTML",
     "OPTION_REPORT_JSON",
     "OPTION_SEED",
@@ -54,6 +57,7 @@ OPTION_STRICT: Final = "--lotuspay-strict"
 OPTION_ALLOW_LIVE: Final = "--lotuspay-allow-live"
 OPTION_REPORT_JSON: Final = "--lotuspay-report-json"
 OPTION_REPORT_HTML: Final = "--lotuspay-report-html"
+OPTION_REPORT_HAR: Final = "--lotuspay-report-har"
 OPTION_SEED: Final = "--lotuspay-seed"
 OPTION_MAX_DURATION: Final = "--lotuspay-max-duration"
 ENV_KEY: Final = "LOTUSPAY_API_KEY"
@@ -151,6 +155,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(OPTION_REPORT_JSON, metavar="PATH", help="write the JSON report here")
     group.addoption(OPTION_REPORT_HTML, metavar="PATH", help="write the HTML report page here")
+    group.addoption(
+        OPTION_REPORT_HAR,
+        metavar="PATH",
+        help="record the run's traffic here as HAR 1.2, key masked (replay: validate --har)",
+    )
     group.addoption(OPTION_SEED, type=_seed, metavar="N", help="seed for generated data")
     group.addoption(
         OPTION_MAX_DURATION,
@@ -216,6 +225,21 @@ class _Suite:
         )
         self.report_path: str | None = config.getoption(OPTION_REPORT_JSON)
         self.html_path: str | None = config.getoption(OPTION_REPORT_HTML)
+        self.har_path: str | None = config.getoption(OPTION_REPORT_HAR)
+        self.recording = contextlib.ExitStack()
+        self.recorder: HarRecorder | None = None
+        if self.har_path:
+            from .client import observe_exchanges
+            from .report import HarRecorder, check_writable
+
+            try:
+                check_writable(self.har_path)
+            except OSError as exc:
+                raise pytest.UsageError(
+                    f"Cannot write {self.har_path}: {exc.strerror or exc}."
+                ) from None
+            self.recorder = HarRecorder(secrets=[key, self.settings.live_key])
+            self.recording.enter_context(observe_exchanges(self.recorder.record))
         self.max_duration = max_duration_for(self.settings, config.getoption(OPTION_MAX_DURATION))
         self.started: float | None = None
         self.checks: list[Check] = []
@@ -285,6 +309,8 @@ class _Suite:
 
         if self.session is not None:
             close_session(self.session)
+        self.recording.close()
+        self._write_har(session)
         if not self.checks:
             return
         results = [
@@ -298,6 +324,24 @@ class _Suite:
         if run.cut and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a cut run is never a pass
         self._write_reports(session, run)
+
+    def _write_har(self, session: pytest.Session) -> None:
+        from .redact import redact
+
+        if self.recorder is None or not self.har_path:
+            return
+        settings = self.settings
+        try:
+            self.recorder.write(
+                self.har_path,
+                comment=f"lotuspay-contract pytest run {settings.run_id}: tier "
+                f"{settings.tier.name}, seed {settings.seed}, target {settings.base_url}",
+            )
+        except Exception as exc:  # the other reports must still be written
+            reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+            message = redact(f"lotuspay: cannot write {self.har_path}: {type(exc).__name__}: {exc}")
+            if reporter is not None:
+                reporter.write_line(message, red=True)
 
     def _write_reports(self, session: pytest.Session, run: RunResult) -> None:
         from .redact import redact

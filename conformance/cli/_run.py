@@ -121,6 +121,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--report-html", metavar="PATH", help="write the HTML report page here")
     parser.add_argument("--junitxml", metavar="PATH", help="write a JUnit XML report here")
     parser.add_argument(
+        "--report-har",
+        metavar="PATH",
+        help="record the run's traffic here as HAR 1.2, key masked (replay: validate --har)",
+    )
+    parser.add_argument(
         "--mock-fault",
         action="append",
         default=[],
@@ -237,10 +242,23 @@ def run(args: argparse.Namespace) -> int:
     remember_secret(args.live_key)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
     checks = select_checks(args.checks, args.tier)
+    recorder = None
+    if args.report_har:
+        from ..report import HarRecorder, check_writable
+
+        try:
+            check_writable(args.report_har)
+        except OSError as exc:
+            return _usage_error(f"cannot write {args.report_har}: {exc.strerror or exc}")
+        recorder = HarRecorder(secrets=[key, args.live_key])
     result = None
     terminated = False
     try:
-        with _sigterm_as_interrupt() as received, _target(args) as (url, label):
+        with (
+            _sigterm_as_interrupt() as received,
+            _recording(recorder),
+            _target(args) as (url, label),
+        ):
             settings = RunSettings(
                 base_url=url,
                 api_key=key,
@@ -269,11 +287,14 @@ def run(args: argparse.Namespace) -> int:
             return 2
         terminated = True  # while the embedded mock stopped: the run's reports still count
     except TargetUnreachable as exc:
+        if recorder is not None:  # what was tried: the traffic that found it unreachable
+            with contextlib.suppress(OSError):
+                recorder.write(args.report_har, comment="the target was unreachable")
         return _usage_error(f"target unreachable: {redact(str(exc), [key])}")
     except OSError as exc:
         return _usage_error(f"cannot start the embedded mock: {exc}")
     with _signals_held():
-        status = _finish(args, result)
+        status = _finish(args, result, recorder)
     if status:
         return status
     if result.stopped == INTERRUPTED_REASON:
@@ -283,7 +304,19 @@ def run(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
-def _finish(args: argparse.Namespace, result: Any) -> int:
+@contextlib.contextmanager
+def _recording(recorder: Any) -> Iterator[None]:
+    """Within the block, ``recorder`` (a HarRecorder, or None) records every exchange."""
+    if recorder is None:
+        yield
+        return
+    from ..client import observe_exchanges
+
+    with observe_exchanges(recorder.record):
+        yield
+
+
+def _finish(args: argparse.Namespace, result: Any, recorder: Any = None) -> int:
     """Print the findings and summary, write the reports; return 2 if one cannot be written."""
     from ..report import (
         render_findings,
@@ -303,6 +336,13 @@ def _finish(args: argparse.Namespace, result: Any) -> int:
             write_junit(result, args.junitxml)
         if args.report_html:
             write_html_report(report, args.report_html)
+        if recorder is not None:
+            settings = result.settings
+            recorder.write(
+                args.report_har,
+                comment=f"lotuspay-contract run {settings.run_id}: tier {settings.tier.name}, "
+                f"seed {settings.seed}, target {settings.base_url}",
+            )
     except OSError as exc:
         return _usage_error(f"cannot write {exc.filename or 'a report'}: {exc.strerror or exc}")
     findings = render_findings(result)

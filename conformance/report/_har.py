@@ -1,0 +1,222 @@
+"""A run's traffic as a HAR 1.2 file, for replaying a failure offline (``validate --har``).
+
+:class:`HarRecorder` keeps each exchange as the client hands it over (an append under a lock:
+recording costs next to nothing and is safe from any thread) and builds the HAR only when it is
+written. It keeps the first :data:`MAX_ENTRIES` exchanges and at most :data:`MAX_BODY_BYTES` of
+bodies; what it dropped is said in ``log.comment``.
+
+The key is in the file in no form: the ``Authorization`` header is written masked
+(``Basic sk_test_****:``), and the whole document, as ASCII JSON text, goes through
+:func:`redact`, which masks the run's keys in every encoding a server could echo. Bodies are
+written as they came unless they held a key (masked); a body that is not UTF-8 is written in
+base64, as HAR allows. The HTTP version is httpx's: HTTP/1.1.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import importlib.metadata
+import json
+import os
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Final
+
+import httpx
+
+from ..client import Exchange, TargetError
+from ..redact import redact
+
+__all__ = ["MAX_BODY_BYTES", "MAX_ENTRIES", "HarRecorder", "check_writable"]
+
+MAX_ENTRIES: Final = 20_000
+MAX_BODY_BYTES: Final = 256 * 1024 * 1024
+_HTTP_VERSION: Final = "HTTP/1.1"
+
+
+def check_writable(path: str | Path) -> None:
+    """Raise OSError unless a file can be written at ``path`` (nothing is created)."""
+    target = Path(path)
+    parent = target.parent
+    if target.is_dir():
+        raise IsADirectoryError(21, "is a directory", str(target))
+    if not parent.is_dir():
+        raise FileNotFoundError(2, "no such directory", str(parent))
+    if not os.access(target if target.exists() else parent, os.W_OK):
+        raise PermissionError(13, "not writable", str(target))
+
+
+class HarRecorder:
+    """Collects a run's exchanges; :meth:`write` saves them as HAR 1.2.
+
+    >>> recorder = HarRecorder(secrets=[key])  # doctest: +SKIP
+    >>> with observe_exchanges(recorder.record):  # doctest: +SKIP
+    ...     run_suite(settings)
+    >>> recorder.write("run.har", comment="run 1a2b")  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        *,
+        secrets: Iterable[str | None] = (),
+        max_entries: int = MAX_ENTRIES,
+        max_body_bytes: int = MAX_BODY_BYTES,
+    ) -> None:
+        self.secrets = tuple(s for s in secrets if s)
+        self.max_entries = max_entries
+        self.max_body_bytes = max_body_bytes
+        self.dropped = 0
+        self._body_bytes = 0
+        self._kept: list[tuple[Exchange, float, str | None]] = []
+        self._lock = threading.Lock()
+
+    def record(self, exchange: Exchange, error: TargetError | None = None) -> None:
+        """Keep ``exchange`` (ended by ``error`` if it had no answer), unless a cap is reached."""
+        finished = time.time()
+        size = len(exchange.content) + len(exchange.request_body or b"")
+        reason = None if error is None else f"{error.kind}: {error}"
+        with self._lock:
+            if len(self._kept) >= self.max_entries or self._body_bytes + size > self.max_body_bytes:
+                self.dropped += 1
+                return
+            self._body_bytes += size
+            self._kept.append((exchange, finished - exchange.elapsed, reason))
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def render(self, comment: str = "") -> str:
+        """Return the HAR document of what was recorded so far as JSON text, keys masked."""
+        with self._lock:
+            kept, dropped = list(self._kept), self.dropped
+        notes = [comment] if comment else []
+        if dropped:
+            notes.append(
+                f"{dropped} later exchange(s) not recorded: the recording keeps the first "
+                f"{self.max_entries} and at most {self.max_body_bytes} bytes of bodies"
+            )
+        log = {
+            "version": "1.2",
+            "creator": {"name": "lotuspay-contract", "version": _version()},
+            "entries": [_entry(*each) for each in kept],
+            "comment": "; ".join(notes),
+        }
+        # ASCII JSON first, then one redact() of the whole text: every character a body may hold
+        # is a \u escape by then, so masking the key leaves each body exactly as it came.
+        return redact(json.dumps({"log": log}, ensure_ascii=True, indent=1), self.secrets)
+
+    def write(self, path: str | Path, *, comment: str = "") -> None:
+        """Write the HAR document to ``path``."""
+        Path(path).write_text(self.render(comment) + "\n", encoding="ascii")
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("lotuspay-contract")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _entry(exchange: Exchange, started: float, error: str | None) -> dict[str, Any]:
+    milliseconds = round(exchange.elapsed * 1000, 3)
+    when = datetime.datetime.fromtimestamp(started, datetime.timezone.utc)
+    entry: dict[str, Any] = {
+        "startedDateTime": when.isoformat(timespec="milliseconds"),
+        "time": milliseconds,
+        "request": _request(exchange),
+        "response": _response(exchange, error),
+        "cache": {},
+        "timings": {"send": 0, "wait": milliseconds, "receive": 0},
+    }
+    notes = []
+    if exchange.attempts > 1:
+        notes.append(f"answered at attempt {exchange.attempts} (429/503 retried)")
+    if error is not None:
+        notes.append(f"no usable answer: {error}")
+    if notes:
+        entry["comment"] = "; ".join(notes)
+    return entry
+
+
+def _masked_authorization(exchange: Exchange, value: str | None) -> str:
+    if value is None:
+        return f"Basic {exchange.masked_key}:"  # what httpx sent: base64 of "key:", masked
+    scheme, _, rest = value.strip().partition(" ")
+    return f"{scheme} ****" if rest else "****"
+
+
+def _request(exchange: Exchange) -> dict[str, Any]:
+    headers = []
+    sent_authorization = False
+    for name, value in exchange.request_headers.items():
+        if name.lower() == "authorization":
+            sent_authorization = True
+            value = _masked_authorization(exchange, value)
+        headers.append({"name": name, "value": value})
+    if exchange.masked_key is not None and not sent_authorization:
+        headers.append({"name": "Authorization", "value": _masked_authorization(exchange, None)})
+    url = exchange.url
+    if exchange.params:
+        url += "?" + urllib.parse.urlencode(exchange.params)
+    request: dict[str, Any] = {
+        "method": exchange.method,
+        "url": url,
+        "httpVersion": _HTTP_VERSION,
+        "cookies": [],
+        "headers": headers,
+        "queryString": [{"name": k, "value": v} for k, v in exchange.params],
+        "headersSize": -1,
+        "bodySize": len(exchange.request_body or b""),
+    }
+    body = exchange.request_body
+    if body is not None:
+        media = next(
+            (v for k, v in exchange.request_headers.items() if k.lower() == "content-type"), ""
+        )
+        request["postData"] = {
+            "mimeType": media,
+            "text": body.decode("utf-8", errors="replace"),
+        }
+    return request
+
+
+def _response(exchange: Exchange, error: str | None) -> dict[str, Any]:
+    if error is not None:  # no usable answer (an earlier attempt's 429 is not this one's)
+        return {
+            "status": 0,
+            "statusText": "",
+            "httpVersion": "",
+            "cookies": [],
+            "headers": [],
+            "content": {"size": 0, "mimeType": ""},
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": -1,
+            "_error": error,
+        }
+    content: dict[str, Any] = {
+        "size": len(exchange.content),
+        "mimeType": exchange.headers.get("content-type", ""),
+    }
+    if exchange.content:
+        try:
+            content["text"] = exchange.content.decode("utf-8")
+        except UnicodeDecodeError:
+            content["text"] = base64.b64encode(exchange.content).decode("ascii")
+            content["encoding"] = "base64"
+    return {
+        "status": exchange.status,
+        "statusText": httpx.codes.get_reason_phrase(exchange.status),
+        "httpVersion": _HTTP_VERSION,
+        "cookies": [],
+        "headers": [{"name": k, "value": v} for k, v in exchange.headers.multi_items()],
+        "content": content,
+        "redirectURL": exchange.headers.get("location", ""),
+        "headersSize": -1,
+        # The body as received is unknown when it came compressed: httpx decoded it.
+        "bodySize": -1 if "content-encoding" in exchange.headers else len(exchange.content),
+    }
