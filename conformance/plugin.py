@@ -16,7 +16,6 @@ modules (the runner, the mock, httpx) are imported only when used.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import secrets
 import time
@@ -155,11 +154,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(OPTION_REPORT_JSON, metavar="PATH", help="write the JSON report here")
     group.addoption(OPTION_REPORT_HTML, metavar="PATH", help="write the HTML report page here")
-    group.addoption(
-        OPTION_REPORT_HAR,
-        metavar="PATH",
-        help="record the run's traffic here as HAR 1.2, key masked (replay: validate --har)",
-    )
+    group.addoption(OPTION_REPORT_HAR, metavar="PATH", help="record the traffic here as HAR 1.2")
     group.addoption(OPTION_SEED, type=_seed, metavar="N", help="seed for generated data")
     group.addoption(
         OPTION_MAX_DURATION,
@@ -206,9 +201,14 @@ class _Suite:
             raise pytest.UsageError(
                 f"{OPTION_URL} needs an API key: pass {OPTION_KEY} or set {ENV_KEY}."
             )
+        self.recorder: HarRecorder | None = None  # records from here, before the run starts
         try:
             _key(key)
-        except argparse.ArgumentTypeError as exc:
+            if har := config.getoption(OPTION_REPORT_HAR):
+                from .report import HarRecorder
+
+                self.recorder = HarRecorder.for_path(har, [key, config.getoption(OPTION_LIVE_KEY)])
+        except (argparse.ArgumentTypeError, OSError) as exc:
             raise pytest.UsageError(str(exc)) from None
         remember_secret(key)
         remember_secret(config.getoption(OPTION_LIVE_KEY))
@@ -225,21 +225,6 @@ class _Suite:
         )
         self.report_path: str | None = config.getoption(OPTION_REPORT_JSON)
         self.html_path: str | None = config.getoption(OPTION_REPORT_HTML)
-        self.har_path: str | None = config.getoption(OPTION_REPORT_HAR)
-        self.recording = contextlib.ExitStack()
-        self.recorder: HarRecorder | None = None
-        if self.har_path:
-            from .client import observe_exchanges
-            from .report import HarRecorder, check_writable
-
-            try:
-                check_writable(self.har_path)
-            except OSError as exc:
-                raise pytest.UsageError(
-                    f"Cannot write {self.har_path}: {exc.strerror or exc}."
-                ) from None
-            self.recorder = HarRecorder(secrets=[key, self.settings.live_key])
-            self.recording.enter_context(observe_exchanges(self.recorder.record))
         self.max_duration = max_duration_for(self.settings, config.getoption(OPTION_MAX_DURATION))
         self.started: float | None = None
         self.checks: list[Check] = []
@@ -309,8 +294,8 @@ class _Suite:
 
         if self.session is not None:
             close_session(self.session)
-        self.recording.close()
-        self._write_har(session)
+        if self.recorder is not None:
+            self.recorder.stop()
         if not self.checks:
             return
         results = [
@@ -325,32 +310,15 @@ class _Suite:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a cut run is never a pass
         self._write_reports(session, run)
 
-    def _write_har(self, session: pytest.Session) -> None:
-        from .redact import redact
-
-        if self.recorder is None or not self.har_path:
-            return
-        settings = self.settings
-        try:
-            self.recorder.write(
-                self.har_path,
-                comment=f"lotuspay-contract pytest run {settings.run_id}: tier "
-                f"{settings.tier.name}, seed {settings.seed}, target {settings.base_url}",
-            )
-        except Exception as exc:  # the other reports must still be written
-            reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-            message = redact(f"lotuspay: cannot write {self.har_path}: {type(exc).__name__}: {exc}")
-            if reporter is not None:
-                reporter.write_line(message, red=True)
-
     def _write_reports(self, session: pytest.Session, run: RunResult) -> None:
         from .redact import redact
         from .report import report_data, write_html_report, write_json_report
 
-        if not (self.report_path or self.html_path):
+        if not (self.report_path or self.html_path or self.recorder):
             return
         report = report_data(run)
         writers = [(self.report_path, write_json_report), (self.html_path, write_html_report)]
+        writers += [(self.recorder.path, self.recorder.write_report)] if self.recorder else []
         for path, write in writers:
             if not path:
                 continue

@@ -243,20 +243,19 @@ def run(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
     checks = select_checks(args.checks, args.tier)
     recorder = None
-    if args.report_har:
-        from ..report import HarRecorder, check_writable
+    if args.report_har:  # checked and recording before the run starts
+        from ..report import HarRecorder
 
         try:
-            check_writable(args.report_har)
+            recorder = HarRecorder.for_path(args.report_har, [key, args.live_key])
         except OSError as exc:
-            return _usage_error(f"cannot write {args.report_har}: {exc.strerror or exc}")
-        recorder = HarRecorder(secrets=[key, args.live_key])
+            return _usage_error(str(exc))
     result = None
     terminated = False
     try:
         with (
             _sigterm_as_interrupt() as received,
-            _recording(recorder),
+            recorder or contextlib.nullcontext(),  # stops recording when the run ends
             _target(args) as (url, label),
         ):
             settings = RunSettings(
@@ -304,18 +303,6 @@ def run(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
-@contextlib.contextmanager
-def _recording(recorder: Any) -> Iterator[None]:
-    """Within the block, ``recorder`` (a HarRecorder, or None) records every exchange."""
-    if recorder is None:
-        yield
-        return
-    from ..client import observe_exchanges
-
-    with observe_exchanges(recorder.record):
-        yield
-
-
 def _finish(args: argparse.Namespace, result: Any, recorder: Any = None) -> int:
     """Print the findings and summary, write the reports; return 2 if one cannot be written."""
     from ..report import (
@@ -337,12 +324,7 @@ def _finish(args: argparse.Namespace, result: Any, recorder: Any = None) -> int:
         if args.report_html:
             write_html_report(report, args.report_html)
         if recorder is not None:
-            settings = result.settings
-            recorder.write(
-                args.report_har,
-                comment=f"lotuspay-contract run {settings.run_id}: tier {settings.tier.name}, "
-                f"seed {settings.seed}, target {settings.base_url}",
-            )
+            recorder.write_report(report, args.report_har)
     except OSError as exc:
         return _usage_error(f"cannot write {exc.filename or 'a report'}: {exc.strerror or exc}")
     findings = render_findings(result)

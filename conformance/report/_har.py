@@ -15,6 +15,7 @@ base64, as HAR allows. The HTTP version is httpx's: HTTP/1.1.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
 import importlib.metadata
 import json
@@ -28,7 +29,7 @@ from typing import Any, Final
 
 import httpx
 
-from ..client import Exchange, TargetError
+from ..client import Exchange, TargetError, observe_exchanges
 from ..redact import redact
 
 __all__ = ["MAX_BODY_BYTES", "MAX_ENTRIES", "HarRecorder", "check_writable"]
@@ -43,20 +44,22 @@ def check_writable(path: str | Path) -> None:
     target = Path(path)
     parent = target.parent
     if target.is_dir():
-        raise IsADirectoryError(21, "is a directory", str(target))
+        raise IsADirectoryError(f"cannot write {target}: it is a directory")
     if not parent.is_dir():
-        raise FileNotFoundError(2, "no such directory", str(parent))
+        raise FileNotFoundError(f"cannot write {target}: no directory {parent}")
     if not os.access(target if target.exists() else parent, os.W_OK):
-        raise PermissionError(13, "not writable", str(target))
+        raise PermissionError(f"cannot write {target}: permission denied")
 
 
 class HarRecorder:
     """Collects a run's exchanges; :meth:`write` saves them as HAR 1.2.
 
-    >>> recorder = HarRecorder(secrets=[key])  # doctest: +SKIP
-    >>> with observe_exchanges(recorder.record):  # doctest: +SKIP
-    ...     run_suite(settings)
-    >>> recorder.write("run.har", comment="run 1a2b")  # doctest: +SKIP
+    Records every exchange of the process between :meth:`start` and :meth:`stop` (or within
+    ``with recorder:``); :meth:`record` can also be handed to ``observe_exchanges`` directly.
+
+    >>> with HarRecorder(secrets=[key]) as recorder:  # doctest: +SKIP
+    ...     result = run_suite(settings)
+    >>> recorder.write("run.har", comment=f"run {settings.run_id}")  # doctest: +SKIP
     """
 
     def __init__(
@@ -67,12 +70,45 @@ class HarRecorder:
         max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         self.secrets = tuple(s for s in secrets if s)
+        #: Where the HAR is to be written, when the recorder was made by :meth:`for_path`.
+        self.path = ""
         self.max_entries = max_entries
         self.max_body_bytes = max_body_bytes
         self.dropped = 0
         self._body_bytes = 0
         self._kept: list[tuple[Exchange, float, str | None]] = []
         self._lock = threading.Lock()
+        self._observing = contextlib.ExitStack()
+        self._recording = False
+
+    @classmethod
+    def for_path(cls, path: str, secrets: Iterable[str | None]) -> HarRecorder:
+        """Return a recorder, recording, whose HAR is to be written at ``path`` (its ``path``).
+
+        Raises OSError, before recording anything, when ``path`` cannot be written.
+        """
+        check_writable(path)
+        recorder = cls(secrets=secrets)
+        recorder.path = path
+        return recorder.start()
+
+    def start(self) -> HarRecorder:
+        """Start recording every exchange of every client of the process; return self."""
+        if not self._recording:
+            self._observing.enter_context(observe_exchanges(self.record))
+            self._recording = True
+        return self
+
+    def stop(self) -> None:
+        """Stop recording (what was recorded is kept)."""
+        self._observing.close()
+        self._recording = False
+
+    def __enter__(self) -> HarRecorder:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
 
     def record(self, exchange: Exchange, error: TargetError | None = None) -> None:
         """Keep ``exchange`` (ended by ``error`` if it had no answer), unless a cap is reached."""
@@ -112,6 +148,14 @@ class HarRecorder:
     def write(self, path: str | Path, *, comment: str = "") -> None:
         """Write the HAR document to ``path``."""
         Path(path).write_text(self.render(comment) + "\n", encoding="ascii")
+
+    def write_report(self, report: dict[str, Any], path: str | Path) -> None:
+        """Write the HAR to ``path``, saying in its comment which run (``report_data``) it is."""
+        comment = (
+            f"lotuspay-contract run {report.get('run_id')}: tier {report.get('tier')}, "
+            f"seed {report.get('seed')}, target {report.get('target')}"
+        )
+        self.write(path, comment=comment)
 
 
 def _version() -> str:
