@@ -30,7 +30,7 @@ from typing import Any, Final
 import httpx
 
 from ..client import Exchange, TargetError, observe_exchanges
-from ..redact import redact
+from ..redact import redact, redact_data
 
 __all__ = ["MAX_BODY_BYTES", "MAX_ENTRIES", "HarRecorder", "check_writable"]
 
@@ -143,7 +143,14 @@ class HarRecorder:
         }
         # ASCII JSON first, then one redact() of the whole text: every character a body may hold
         # is a \u escape by then, so masking the key leaves each body exactly as it came.
-        return redact(json.dumps({"log": log}, ensure_ascii=True, indent=1), self.secrets)
+        text = json.dumps({"log": log}, ensure_ascii=True, indent=1)
+        masked = redact(text, self.secrets)
+        if masked != text:
+            try:  # a mask may have eaten into an escape (the key's base64 right after a "\n")
+                json.loads(masked)
+            except ValueError:  # then string by string: always JSON, if less faithful
+                masked = json.dumps(redact_data({"log": log}, self.secrets), indent=1)
+        return masked
 
     def write(self, path: str | Path, *, comment: str = "") -> None:
         """Write the HAR document to ``path``."""

@@ -7,6 +7,7 @@ re-judged with ``validate --har`` and scanned for every form of the key.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import signal
@@ -286,3 +287,19 @@ def test_the_plugin_refuses_an_unwritable_har_path(pytester: pytest.Pytester) ->
     )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "cannot write" in result.stderr.str()
+
+
+def test_a_masked_key_next_to_an_escape_leaves_the_har_valid_json() -> None:
+    encoded = base64.b64encode(f"{SECRET_KEY}:".encode()).decode()
+    body = f"line\n{encoded}\u00e9\t{encoded}".encode()
+    recorder = HarRecorder(secrets=[SECRET_KEY])
+    with (
+        serving(always("200 OK", body, {"content-type": "text/plain"})) as url,
+        recorder,
+        LotusPayClient(url, SECRET_KEY) as client,
+    ):
+        client.request("GET", "/v1/customers")
+    text = recorder.render()
+    (entry,) = json.loads(text)["log"]["entries"]
+    assert entry["response"]["content"]["text"].startswith("line\n")
+    assert not leaks(text)
