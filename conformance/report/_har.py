@@ -6,10 +6,11 @@ written. It keeps the first :data:`MAX_ENTRIES` exchanges and at most :data:`MAX
 bodies; what it dropped is said in ``log.comment``.
 
 The key is in the file in no form: the ``Authorization`` header is written masked
-(``Basic sk_test_****:``), and the whole document, as ASCII JSON text, goes through
-:func:`redact`, which masks the run's keys in every encoding a server could echo. Bodies are
-written as they came unless they held a key (masked); a body that is not UTF-8 is written in
-base64, as HAR allows. The HTTP version is httpx's: HTTP/1.1.
+(``Basic ****``, its comment naming the key's mode), and each entry, as ASCII JSON text, goes
+through :func:`redact`, which masks the run's keys in every encoding a server could echo. Bodies
+are written as they came unless they held a key (masked), request bodies up to
+:data:`MAX_REQUEST_TEXT` bytes (the entry's comment says when one was cut); an answer that is not
+UTF-8 is written in base64, as HAR allows. The HTTP version is httpx's: HTTP/1.1.
 """
 
 from __future__ import annotations
@@ -32,10 +33,13 @@ import httpx
 from ..client import Exchange, TargetError, observe_exchanges
 from ..redact import redact, redact_data
 
-__all__ = ["MAX_BODY_BYTES", "MAX_ENTRIES", "HarRecorder", "check_writable"]
+__all__ = ["MAX_BODY_BYTES", "MAX_ENTRIES", "MAX_REQUEST_TEXT", "HarRecorder", "check_writable"]
 
 MAX_ENTRIES: Final = 20_000
 MAX_BODY_BYTES: Final = 256 * 1024 * 1024
+#: A request body is written up to this many bytes (CUS-ROB-004 sends 8 MB of filler); answers,
+#: which ``validate --har`` judges, are written whole (the client caps them at 5 MB).
+MAX_REQUEST_TEXT: Final = 64 * 1024
 _HTTP_VERSION: Final = "HTTP/1.1"
 
 
@@ -135,21 +139,28 @@ class HarRecorder:
                 f"{dropped} later exchange(s) not recorded: the recording keeps the first "
                 f"{self.max_entries} and at most {self.max_body_bytes} bytes of bodies"
             )
-        log = {
+        head = {
             "version": "1.2",
             "creator": {"name": "lotuspay-contract", "version": _version()},
-            "entries": [_entry(*each) for each in kept],
             "comment": "; ".join(notes),
         }
-        # ASCII JSON first, then one redact() of the whole text: every character a body may hold
-        # is a \u escape by then, so masking the key leaves each body exactly as it came.
-        text = json.dumps({"log": log}, ensure_ascii=True, indent=1)
+        entries = ",\n".join(self._masked(_entry(*each)) for each in kept)
+        return f'{{"log": {self._masked(head)[:-1]}, "entries": [\n{entries}\n]}}}}'
+
+    def _masked(self, data: dict[str, Any]) -> str:
+        """Return ``data`` as one line of ASCII JSON with the keys masked in every form.
+
+        One redact() of the ASCII text: every character a body may hold is a \\u escape by then,
+        so masking leaves each body exactly as it came. An entry at a time: redact's slower
+        passes run only on the few entries that look like they hold a key.
+        """
+        text = json.dumps(data, ensure_ascii=True)
         masked = redact(text, self.secrets)
         if masked != text:
             try:  # a mask may have eaten into an escape (the key's base64 right after a "\n")
                 json.loads(masked)
             except ValueError:  # then string by string: always JSON, if less faithful
-                masked = json.dumps(redact_data({"log": log}, self.secrets), indent=1)
+                masked = json.dumps(redact_data(data, self.secrets))
         return masked
 
     def write(self, path: str | Path, *, comment: str = "") -> None:
@@ -188,6 +199,11 @@ def _entry(exchange: Exchange, started: float, error: str | None) -> dict[str, A
         notes.append(f"answered at attempt {exchange.attempts} (429/503 retried)")
     if error is not None:
         notes.append(f"no usable answer: {error}")
+    if len(exchange.request_body or b"") > MAX_REQUEST_TEXT:
+        notes.append(
+            f"request body of {len(exchange.request_body or b'')} bytes: first "
+            f"{MAX_REQUEST_TEXT} kept"
+        )
     if notes:
         entry["comment"] = "; ".join(notes)
     return entry
@@ -195,7 +211,7 @@ def _entry(exchange: Exchange, started: float, error: str | None) -> dict[str, A
 
 def _masked_authorization(exchange: Exchange, value: str | None) -> str:
     if value is None:
-        return f"Basic {exchange.masked_key}:"  # what httpx sent: base64 of "key:", masked
+        return "Basic ****"  # what httpx sent: base64 of "key:"; the mode is in the comment
     scheme, _, rest = value.strip().partition(" ")
     return f"{scheme} ****" if rest else "****"
 
@@ -209,7 +225,9 @@ def _request(exchange: Exchange) -> dict[str, Any]:
             value = _masked_authorization(exchange, value)
         headers.append({"name": name, "value": value})
     if exchange.masked_key is not None and not sent_authorization:
-        headers.append({"name": "Authorization", "value": _masked_authorization(exchange, None)})
+        mode = f"{exchange.key_mode} mode key" if exchange.key_mode else "key without a mode prefix"
+        value = _masked_authorization(exchange, None)
+        headers.append({"name": "Authorization", "value": value, "comment": f"masked: {mode}"})
     url = exchange.url
     if exchange.params:
         url += "?" + urllib.parse.urlencode(exchange.params)
@@ -228,10 +246,8 @@ def _request(exchange: Exchange) -> dict[str, Any]:
         media = next(
             (v for k, v in exchange.request_headers.items() if k.lower() == "content-type"), ""
         )
-        request["postData"] = {
-            "mimeType": media,
-            "text": body.decode("utf-8", errors="replace"),
-        }
+        text = body[:MAX_REQUEST_TEXT].decode("utf-8", errors="replace")
+        request["postData"] = {"mimeType": media, "text": text}
     return request
 
 
