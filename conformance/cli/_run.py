@@ -127,6 +127,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--report-html", metavar="PATH", help="write the HTML report page here")
     parser.add_argument("--junitxml", metavar="PATH", help="write a JUnit XML report here")
     parser.add_argument(
+        "--report-har",
+        metavar="PATH",
+        help="record the run's traffic here as HAR 1.2, key masked (replay: validate --har)",
+    )
+    parser.add_argument(
         "--mock-fault",
         action="append",
         default=[],
@@ -249,10 +254,22 @@ def run(args: argparse.Namespace) -> int:
         remember_secret(secret)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
     checks = select_checks(args.checks, args.tier)
+    recorder = None
+    if args.report_har:  # checked and recording before the run starts
+        from ..report import HarRecorder
+
+        try:
+            recorder = HarRecorder.for_path(args.report_har, [key, args.live_key])
+        except OSError as exc:
+            return _usage_error(str(exc))
     result = None
     terminated = False
     try:
-        with _sigterm_as_interrupt() as received, _target(args) as (url, label, key, second_key):
+        with (
+            _sigterm_as_interrupt() as received,
+            recorder or contextlib.nullcontext(),  # stops recording when the run ends
+            _target(args) as (url, label, key, second_key),
+        ):
             remember_secret(key)  # the embedded mock's own keys are masked like the user's
             remember_secret(second_key)
             settings = RunSettings(
@@ -285,11 +302,14 @@ def run(args: argparse.Namespace) -> int:
         terminated = True  # while the embedded mock stopped: the run's reports still count
     except TargetUnreachable as exc:
         secret = [k for k in (key, args.second_api_key) if k]
+        if recorder is not None:  # what was tried: the traffic that found it unreachable
+            with contextlib.suppress(OSError):
+                recorder.write(args.report_har, comment="the target was unreachable")
         return _usage_error(f"target unreachable: {redact(str(exc), secret)}")
     except OSError as exc:
         return _usage_error(f"cannot start the embedded mock: {exc}")
     with _signals_held():
-        status = _finish(args, result)
+        status = _finish(args, result, recorder)
     if status:
         return status
     if result.stopped == INTERRUPTED_REASON:
@@ -299,7 +319,7 @@ def run(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
-def _finish(args: argparse.Namespace, result: Any) -> int:
+def _finish(args: argparse.Namespace, result: Any, recorder: Any = None) -> int:
     """Print the findings and summary, write the reports; return 2 if one cannot be written."""
     from ..report import (
         render_findings,
@@ -319,6 +339,8 @@ def _finish(args: argparse.Namespace, result: Any) -> int:
             write_junit(result, args.junitxml)
         if args.report_html:
             write_html_report(report, args.report_html)
+        if recorder is not None:
+            recorder.write_report(report, args.report_har)
     except OSError as exc:
         return _usage_error(f"cannot write {exc.filename or 'a report'}: {exc.strerror or exc}")
     findings = render_findings(result)

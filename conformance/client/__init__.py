@@ -15,6 +15,7 @@ from ._client import (
     key_mode,
     render_curl,
 )
+from ._observe import observe_exchanges
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -25,5 +26,6 @@ __all__ = [
     "TargetError",
     "form_pairs",
     "key_mode",
+    "observe_exchanges",
     "render_curl",
 ]

@@ -29,6 +29,7 @@ import httpx
 
 from ..redact import mask_key, redact, remember_secret
 from ..validation import loads_strict
+from ._observe import notify
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -297,20 +298,27 @@ class LotusPayClient:
         # safe methods or requests carrying an Idempotency-Key are (spec: idempotency).
         retry_503 = method in _SAFE_METHODS or "Idempotency-Key" in send_headers
         started = time.monotonic()
-        for attempt in range(1, self.max_retries + 2):
-            exchange.attempts = attempt
-            self._send(exchange, send_headers, auth, started)
-            retryable = exchange.status == 429 or (exchange.status == 503 and retry_503)
-            if not retryable or attempt > self.max_retries or self.retry_budget <= 0:
-                break
-            wait = min(_retry_wait(exchange.headers.get("retry-after"), attempt), self.retry_budget)
-            left = self.time_left()
-            self.retry_budget -= wait
-            if wait >= left:
-                time.sleep(left)
-                raise DeadlineReached("the run's deadline passed while waiting to retry")
-            time.sleep(wait)
+        try:
+            for attempt in range(1, self.max_retries + 2):
+                exchange.attempts = attempt
+                self._send(exchange, send_headers, auth, started)
+                retryable = exchange.status == 429 or (exchange.status == 503 and retry_503)
+                if not retryable or attempt > self.max_retries or self.retry_budget <= 0:
+                    break
+                wait = _retry_wait(exchange.headers.get("retry-after"), attempt)
+                wait = min(wait, self.retry_budget)
+                left = self.time_left()
+                self.retry_budget -= wait
+                if wait >= left:
+                    time.sleep(left)
+                    raise DeadlineReached("the run's deadline passed while waiting to retry")
+                time.sleep(wait)
+        except TargetError as error:
+            exchange.elapsed = time.monotonic() - started
+            notify(exchange, error)
+            raise
         exchange.elapsed = time.monotonic() - started
+        notify(exchange, None)
         if self.on_exchange is not None:
             self.on_exchange(exchange)
         return exchange

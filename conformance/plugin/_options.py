@@ -17,6 +17,7 @@ OPTION_STRICT: Final = "--lotuspay-strict"
 OPTION_ALLOW_LIVE: Final = "--lotuspay-allow-live"
 OPTION_REPORT_JSON: Final = "--lotuspay-report-json"
 OPTION_REPORT_HTML: Final = "--lotuspay-report-html"
+OPTION_REPORT_HAR: Final = "--lotuspay-report-har"
 OPTION_SEED: Final = "--lotuspay-seed"
 OPTION_MAX_DURATION: Final = "--lotuspay-max-duration"
 ENV_KEY: Final = "LOTUSPAY_API_KEY"
@@ -121,6 +122,7 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(OPTION_REPORT_JSON, metavar="PATH", help="write the JSON report here")
     group.addoption(OPTION_REPORT_HTML, metavar="PATH", help="write the HTML report page here")
+    group.addoption(OPTION_REPORT_HAR, metavar="PATH", help="record the traffic here as HAR 1.2")
     group.addoption(OPTION_SEED, type=_seed, metavar="N", help="seed for generated data")
     group.addoption(
         OPTION_MAX_DURATION,

@@ -17,6 +17,7 @@ from ._options import (
     OPTION_KEY,
     OPTION_LIVE_KEY,
     OPTION_MAX_DURATION,
+    OPTION_REPORT_HAR,
     OPTION_REPORT_HTML,
     OPTION_REPORT_JSON,
     OPTION_SECOND_KEY,
@@ -29,6 +30,7 @@ from ._options import (
 )
 
 if TYPE_CHECKING:
+    from ..report import HarRecorder
     from ..suite import Check, CheckResult, RunResult, Session
 
 
@@ -44,9 +46,14 @@ class _Suite:
             raise pytest.UsageError(
                 f"{OPTION_URL} needs an API key: pass {OPTION_KEY} or set {ENV_KEY}."
             )
+        self.recorder: HarRecorder | None = None  # records from here, before the run starts
         try:
             _key(key)
-        except argparse.ArgumentTypeError as exc:
+            if har := config.getoption(OPTION_REPORT_HAR):
+                from ..report import HarRecorder
+
+                self.recorder = HarRecorder.for_path(har, [key, config.getoption(OPTION_LIVE_KEY)])
+        except (argparse.ArgumentTypeError, OSError) as exc:
             raise pytest.UsageError(str(exc)) from None
         remember_secret(key)
         remember_secret(config.getoption(OPTION_LIVE_KEY))
@@ -133,6 +140,8 @@ class _Suite:
 
         if self.session is not None:
             close_session(self.session)
+        if self.recorder is not None:
+            self.recorder.stop()
         if not self.checks:
             return
         results = [
@@ -151,10 +160,11 @@ class _Suite:
         from ..redact import redact
         from ..report import report_data, write_html_report, write_json_report
 
-        if not (self.report_path or self.html_path):
+        if not (self.report_path or self.html_path or self.recorder):
             return
         report = report_data(run)
         writers = [(self.report_path, write_json_report), (self.html_path, write_html_report)]
+        writers += [(self.recorder.path, self.recorder.write_report)] if self.recorder else []
         for path, write in writers:
             if not path:
                 continue

@@ -1,15 +1,18 @@
-"""A run's reports: the JSON data and terminal summary, JUnit XML, the HTML page.
+"""A run's reports: the JSON data and terminal summary, JUnit XML, the HTML page, the HAR.
 
 May import ``redact`` and ``suite`` (for the result types); never ``cli``, ``plugin`` or the
 ``mock``.
 """
 
+from ._har import HarRecorder, check_writable
 from ._html import NotAReport, render_html, write_html_report
 from ._junit import junit_xml, write_junit
 from ._summary import render_findings, render_summary, report_data, write_json_report
 
 __all__ = [
+    "HarRecorder",
     "NotAReport",
+    "check_writable",
     "junit_xml",
     "render_findings",
     "render_html",
