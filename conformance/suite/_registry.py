@@ -1,23 +1,28 @@
 """The one registry of checks: id, title, contract rules, level and a plain function each.
 
-The CLI's ``--checks`` choices, the pytest plugin's items and the README's check table are all
-generated from here. A check cites the rules of the contract (``docs/contract.md``) it enforces;
-its level is computed from their tags by :func:`level_of`, the one place levels come from.
+The CLI's ``--checks`` choices, the pytest plugin's items and ``lotuspay-contract checks`` (the
+catalogue, the source of the README's check table) all come from here. A check cites the rules
+of the contract (``docs/contract.md``) it enforces; its level is computed from their tags by
+:func:`level_of`, the one place levels come from.
 A check is one of two kinds:
 
 - a *scenario* check, ``fn(ctx)``, sends its own requests and judges the answers;
 - a *response* check, ``fn(ctx, exchange)``, judges every response the run sees (from scenario
   checks, the stateful phase and the fuzz phase alike).
+
+Custom checks (``_packs``) use the same decorators from a module outside this package.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from ..validation import Level
+from ._packs import PACK_RULE_TAGS, CheckPackError, Rule, pack_family, pack_rule_ids
 
 __all__ = [
     "CONTRACT_URL",
@@ -25,18 +30,19 @@ __all__ = [
     "RULE_TAGS",
     "TIER_NAMES",
     "Check",
+    "Rule",
     "all_checks",
     "get_check",
     "level_of",
     "parse_contract",
-    "render_markdown_table",
     "response_check",
+    "rule_tags",
     "scenario_check",
 ]
 
 TIER_NAMES = ("smoke", "standard", "deep")
 
-#: Family name -> what it covers, in catalogue order.
+#: Family name -> what it covers, in catalogue order; check packs' families follow as loaded.
 FAMILIES: dict[str, str] = {
     "transport": "JSON content type, documented status codes, no server errors, bounded answers",
     "shape": "every response body against the JSON Schemas",
@@ -52,6 +58,10 @@ FAMILIES: dict[str, str] = {
     "stateful": "a rule-based state machine against a model",
     "fuzz": "Schemathesis on the OpenAPI document",
 }
+
+_BUILTIN_FAMILIES = frozenset(FAMILIES)
+_BUILTIN_PACKAGE = f"{__name__.rsplit('.', 1)[0]}.checks."
+_BUILTIN_ID = re.compile(r"CUS-[A-Z]+-\d{3}")
 
 #: Where the contract lives, relative to the repository root (links in reports and the README).
 CONTRACT_URL = "docs/contract.md"
@@ -228,6 +238,14 @@ def parse_contract(text: str) -> dict[str, tuple[str, ...]]:
     }
 
 
+def rule_tags(rule: str) -> tuple[str, ...]:
+    """Return the tags of ``rule``: a contract rule's, else a check pack's own rule's."""
+    tags = RULE_TAGS.get(rule) or PACK_RULE_TAGS.get(rule)
+    if tags is None:
+        raise KeyError(f"{rule!r} is not a rule of {CONTRACT_URL}")
+    return tags
+
+
 def level_of(rules: str | Sequence[str]) -> Level:
     """Return the level of the contract ``rules``: the weakest level of all their tags.
 
@@ -242,15 +260,13 @@ def level_of(rules: str | Sequence[str]) -> Level:
         raise ValueError("level_of needs at least one rule id")
     levels: set[Level] = set()
     for rule in ids:
-        if rule not in RULE_TAGS:
-            raise KeyError(f"{rule!r} is not a rule of {CONTRACT_URL}")
-        levels.update(_LEVEL_BY_TAG[tag] for tag in RULE_TAGS[rule])
+        levels.update(_LEVEL_BY_TAG[tag] for tag in rule_tags(rule))
     return max(levels, key=_RANK.index)
 
 
 def render_clause(rules: Sequence[str]) -> str:
     """Return ``rules`` with their tags, e.g. ``list.order [doc]; list.page_base [ours]``."""
-    return "; ".join(f"{r} {' '.join(f'[{t}]' for t in RULE_TAGS[r])}" for r in rules)
+    return "; ".join(f"{r} {' '.join(f'[{t}]' for t in rule_tags(r))}" for r in rules)
 
 
 Kind = Literal["scenario", "response"]
@@ -288,26 +304,38 @@ class Check:
 _REGISTRY: dict[str, Check] = {}
 
 
+Rules = str | Rule | Sequence[str | Rule]
+
+
 def _register(
     kind: Kind,
     check_id: str,
     title: str,
-    rules: str | Sequence[str],
+    rules: Rules,
     *,
     writes: bool,
     needs_live_key: bool,
     min_tier: str,
 ) -> Callable[[F], F]:
-    ids = (rules,) if isinstance(rules, str) else tuple(rules)
+    given = (rules,) if isinstance(rules, str | Rule) else tuple(rules)
 
     def decorate(func: F) -> F:
         if check_id in _REGISTRY:
-            raise ValueError(f"check id {check_id} is registered twice")
-        family = func.__module__.rsplit(".", 1)[-1]
-        if family not in FAMILIES:
-            raise ValueError(f"check {check_id} lives in {family!r}, which is not a family")
+            raise CheckPackError(f"check id {check_id} is registered twice")
         if min_tier not in TIER_NAMES:
-            raise ValueError(f"check {check_id}: min_tier {min_tier!r} is not a tier")
+            raise CheckPackError(f"check {check_id}: min_tier {min_tier!r} is not a tier")
+        if not given or not title:
+            raise CheckPackError(f"check {check_id} needs a title and at least one rule")
+        if func.__module__.startswith(_BUILTIN_PACKAGE):
+            family = func.__module__.rsplit(".", 1)[-1]
+            if family not in _BUILTIN_FAMILIES or not _BUILTIN_ID.fullmatch(check_id):
+                raise ValueError(f"built-in check {check_id} in {family!r}: bad id or family")
+            ids = pack_rule_ids(check_id, given, None, RULE_TAGS)
+        else:
+            family = pack_family(check_id, _BUILTIN_FAMILIES)
+            ids = pack_rule_ids(check_id, given, family, RULE_TAGS)
+            doc = (sys.modules[func.__module__].__doc__ or "").strip()
+            FAMILIES.setdefault(family, doc.splitlines()[0] if doc else f"check pack {family}")
         _REGISTRY[check_id] = Check(
             check_id,
             level_of(ids),
@@ -329,13 +357,25 @@ def _register(
 def scenario_check(
     check_id: str,
     title: str,
-    rules: str | Sequence[str],
+    rules: Rules,
     *,
     writes: bool = True,
     needs_live_key: bool = False,
     min_tier: str = "smoke",
 ) -> Callable[[F], F]:
-    """Register ``fn(ctx) -> None`` as a scenario check enforcing the contract ``rules``."""
+    """Register ``fn(ctx) -> None`` as a scenario check enforcing ``rules``.
+
+    Args:
+        check_id: ``CUS-<FAMILY>-NNN`` for a built-in check, ``X-<PACK>-NNN`` for a custom one.
+        title: one line saying what the check expects of a server.
+        rules: contract rule ids of ``docs/contract.md`` (their tags set the level), or a
+            check pack's own :class:`Rule` with an explicit tag, or a list of both.
+        writes: the check creates objects (skipped with a live key unless allowed).
+        needs_live_key: skipped unless a live key is given too.
+        min_tier: the cheapest tier it runs in: smoke, standard or deep.
+
+    An example: ``lotuspay_contract.conformance``'s docstring, ``examples/check_pack/``.
+    """
     return _register(
         "scenario",
         check_id,
@@ -347,8 +387,11 @@ def scenario_check(
     )
 
 
-def response_check(check_id: str, title: str, rules: str | Sequence[str]) -> Callable[[F], F]:
-    """Register ``fn(ctx, exchange) -> None`` as a check of every response."""
+def response_check(check_id: str, title: str, rules: Rules) -> Callable[[F], F]:
+    """Register ``fn(ctx, exchange) -> None`` as a check of every response the run sees.
+
+    Arguments as :func:`scenario_check`'s; it never writes and runs in every tier.
+    """
     return _register(
         "response",
         check_id,
@@ -361,7 +404,8 @@ def response_check(check_id: str, title: str, rules: str | Sequence[str]) -> Cal
 
 
 def all_checks() -> list[Check]:
-    """Return every registered check, in catalogue order (family order, then id)."""
+    """Return every registered check, in catalogue order (family order, then id): the built-in
+    checks first, then those of check packs."""
     order = list(FAMILIES)
     return sorted(_REGISTRY.values(), key=lambda c: (order.index(c.family), c.id))
 
@@ -374,22 +418,3 @@ def get_check(check_id: str) -> Check:
         raise KeyError(
             f"unknown check {check_id!r}: expected one of {', '.join(sorted(_REGISTRY))}"
         ) from None
-
-
-def render_markdown_table() -> str:
-    """Return the README's check table (Markdown), generated from the registry.
-
-    Each rule links to its anchor in the contract and shows every tag behind the level.
-
-    >>> render_markdown_table().splitlines()[0]
-    '| id | level | family | check | contract rules |'
-    """
-    lines = ["| id | level | family | check | contract rules |", "|---|---|---|---|---|"]
-    for check in all_checks():
-        title = check.title.replace("|", "\\|")
-        rules = "<br>".join(
-            f"[`{r}`]({CONTRACT_URL}#{r}) {' '.join(f'[{t}]' for t in RULE_TAGS[r])}"
-            for r in check.rules
-        )
-        lines.append(f"| `{check.id}` | {check.level.value} | {check.family} | {title} | {rules} |")
-    return "\n".join(lines) + "\n"
