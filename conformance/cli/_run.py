@@ -90,7 +90,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "written however the run ends (findings, a crashed check, the deadline, Ctrl-C, "
             "SIGTERM). Exit 0 when every check ran and none fails, 1 when a check fails or "
             "the deadline cut checks, 2 for usage errors, an unreachable target or SIGTERM, "
-            "130 for Ctrl-C."
+            "130 for Ctrl-C. 'lotuspay-contract checks' lists the check ids --checks takes."
         ),
     )
     parser.add_argument(

@@ -334,7 +334,7 @@ def _register(
         else:
             family = pack_family(check_id, _BUILTIN_FAMILIES)
             ids = pack_rule_ids(check_id, given, family, RULE_TAGS)
-            doc = (sys.modules[func.__module__].__doc__ or "").strip()
+            doc = (getattr(sys.modules.get(func.__module__), "__doc__", "") or "").strip()
             FAMILIES.setdefault(family, doc.splitlines()[0] if doc else f"check pack {family}")
         _REGISTRY[check_id] = Check(
             check_id,

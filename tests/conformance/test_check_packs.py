@@ -52,26 +52,24 @@ def packs(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     return tmp_path, env
 
 
-def _assert_reports(folder: Path, junit: Path, *, json_report: bool = True) -> None:
+def _assert_reports(folder: Path, junit: Path) -> None:
     """X-EP-001 fails (MUST, its own [doc] rule), X-ACME-001 passes; the key never shows."""
-    for path in (folder / "report.html", junit, *([folder / "report.json"] * json_report)):
+    for path in (folder / "report.html", junit, folder / "report.json"):
         text = path.read_text(encoding="utf-8")
         assert SECRET_KEY not in text, path
         assert "X-EP-001" in text, path
         assert "X-ACME-001" in text, path
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "ep.header [doc]" in html
-    if json_report:
-        report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
-        checks = {c["id"]: c for c in report["checks"]}
-        assert checks["X-ACME-001"]["status"] == "passed"
-        assert (
-            checks["X-ACME-001"]["clause"]
-            == "customer.metadata [doc]; acme.required_metadata [conv]"
-        )
-        assert checks["X-EP-001"]["status"] == "failed"
-        assert checks["X-EP-001"]["family"] == "ep"
-        assert checks["X-EP-001"]["failures"][0]["pointer"] == "/headers/x-ep"
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    checks = {c["id"]: c for c in report["checks"]}
+    assert checks["X-ACME-001"]["status"] == "passed"
+    clause = checks["X-ACME-001"]["clause"]
+    assert clause == "customer.metadata [doc]; acme.required_metadata [conv]"
+    assert checks["X-EP-001"]["status"] == "failed"
+    assert checks["X-EP-001"]["family"] == "ep"
+    assert checks["X-EP-001"]["level"] == "MUST"
+    assert checks["X-EP-001"]["failures"][0]["pointer"] == "/headers/x-ep"
 
 
 def test_packs_run_in_the_cli(packs: tuple[Path, dict[str, str]]) -> None:
