@@ -18,6 +18,7 @@ _COMMANDS = (
     "lotuspay_contract.conformance.cli._validate",
     "lotuspay_contract.conformance.cli._mock",
     "lotuspay_contract.conformance.cli._run",
+    "lotuspay_contract.conformance.cli._checks",
     "lotuspay_contract.conformance.cli._report",
     "lotuspay_contract.conformance.cli._generate",
 )

@@ -19,18 +19,34 @@ ENV_SECOND_KEY = "LOTUSPAY_SECOND_API_KEY"
 
 
 def _check_list(text: str) -> list[str]:
-    from ..suite import FAMILIES, all_checks
-
-    known = {c.id for c in all_checks()} | set(FAMILIES)
     items = [item.strip() for item in text.split(",") if item.strip()]
-    unknown = [item for item in items if item not in known]
-    if unknown or not items:
-        raise argparse.ArgumentTypeError(
-            f"unknown check {', '.join(unknown) or '(none given)'}: give check ids or family "
-            f"names separated by commas, e.g. CUS-LIST-003,transport "
-            f"(families: {', '.join(FAMILIES)})"
-        )
+    if not items:
+        raise argparse.ArgumentTypeError(_unknown_checks(["(none given)"]))
     return items
+
+
+def _unknown_checks(unknown: list[str]) -> str:
+    from ..suite import FAMILIES
+
+    return (
+        f"unknown check {', '.join(unknown)}: give check ids or family names separated by "
+        f"commas, e.g. CUS-LIST-003,transport (families: {', '.join(FAMILIES)}; "
+        f"'lotuspay-contract checks' lists the ids)"
+    )
+
+
+def _load_packs(args: argparse.Namespace) -> str | None:
+    """Load the custom checks (``--checks-module``, entry points) and check ``--checks`` against
+    every registered check; return a usage error message, or None."""
+    from ..suite import FAMILIES, CheckPackError, all_checks, load_checks
+
+    try:
+        load_checks(args.checks_module)
+    except CheckPackError as exc:
+        return str(exc)
+    known = {c.id for c in all_checks()} | set(FAMILIES)
+    unknown = [item for item in args.checks or () if item not in known]
+    return _unknown_checks(unknown) if unknown else None
 
 
 def _seed(text: str) -> int:
@@ -74,7 +90,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "written however the run ends (findings, a crashed check, the deadline, Ctrl-C, "
             "SIGTERM). Exit 0 when every check ran and none fails, 1 when a check fails or "
             "the deadline cut checks, 2 for usage errors, an unreachable target or SIGTERM, "
-            "130 for Ctrl-C."
+            "130 for Ctrl-C. 'lotuspay-contract checks' lists the check ids --checks takes."
         ),
     )
     parser.add_argument(
@@ -120,8 +136,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--checks",
         type=_check_list,
         metavar="ID,...",
-        help="only these check ids or families (see the README table)",
+        help="only these check ids or families ('lotuspay-contract checks' lists them)",
     )
+    from ._checks import add_checks_module_option
+
+    add_checks_module_option(parser)
     parser.add_argument("--seed", type=_seed, help="seed for generated data (default: random)")
     parser.add_argument("--report-json", metavar="PATH", help="write the JSON report here")
     parser.add_argument("--report-html", metavar="PATH", help="write the HTML report page here")
@@ -245,6 +264,9 @@ def run(args: argparse.Namespace) -> int:
             return _usage_error(
                 f"unknown mock fault {', '.join(unknown)}; known: {', '.join(FAULTS)}"
             )
+    pack_error = _load_packs(args)
+    if pack_error:
+        return _usage_error(pack_error)
     if not args.api_key and args.base_url:
         return _usage_error(f"no API key: pass --api-key or set {ENV_KEY}")
     if args.second_api_key and args.second_api_key == args.api_key:

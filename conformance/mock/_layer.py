@@ -76,13 +76,16 @@ class Fault:
     """A named, realistic server bug that breaks one rule of the spec.
 
     ``request`` may rewrite the exchange or return a :class:`Reply` to answer in the app's place;
-    ``response`` rewrites the app's reply.
+    ``response`` rewrites the app's reply. ``detected_by`` is the id of the conformance check
+    that enforces the rule the bug breaks (data for the check catalogue; the mock never imports
+    the suite, and a test proves each fault fails that check).
     """
 
     name: str
     rule: str
     description: str
     level: str = "MUST"
+    detected_by: str = ""
     request: Callable[[Exchange], Reply | None] | None = None
     response: Callable[[Exchange, Reply], None] | None = None
     around: Callable[[Exchange, CallApp], Awaitable[Reply]] | None = None

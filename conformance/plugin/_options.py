@@ -20,6 +20,7 @@ OPTION_REPORT_HTML: Final = "--lotuspay-report-html"
 OPTION_REPORT_HAR: Final = "--lotuspay-report-har"
 OPTION_SEED: Final = "--lotuspay-seed"
 OPTION_MAX_DURATION: Final = "--lotuspay-max-duration"
+OPTION_CHECKS_MODULE: Final = "--lotuspay-checks-module"
 ENV_KEY: Final = "LOTUSPAY_API_KEY"
 _TIERS: Final = ("smoke", "standard", "deep")
 _MARKER: Final = "lotuspay_check"
@@ -130,4 +131,13 @@ def add_options(parser: pytest.Parser) -> None:
         metavar="SECONDS",
         help="stop the suite after this long; what was not run is skipped as 'not run: "
         "deadline' and fails the session (default per tier: smoke 120, standard 600, deep 1800)",
+    )
+    group.addoption(
+        OPTION_CHECKS_MODULE,
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="load custom checks from this module: a dotted name importable from the current "
+        "directory or a path to a .py file (repeatable; installed packs of the entry point "
+        "group lotuspay_contract.checks are always loaded)",
     )

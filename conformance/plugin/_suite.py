@@ -14,6 +14,7 @@ from ._options import (
     _MARKER,
     ENV_KEY,
     OPTION_ALLOW_LIVE,
+    OPTION_CHECKS_MODULE,
     OPTION_KEY,
     OPTION_LIVE_KEY,
     OPTION_MAX_DURATION,
@@ -39,7 +40,14 @@ class _Suite:
 
     def __init__(self, config: pytest.Config) -> None:
         from ..redact import remember_secret
-        from ..suite import TIERS, RunSettings, max_duration_for, new_run_id
+        from ..suite import (
+            TIERS,
+            CheckPackError,
+            RunSettings,
+            load_checks,
+            max_duration_for,
+            new_run_id,
+        )
 
         key = config.getoption(OPTION_KEY)
         if not key:
@@ -57,6 +65,10 @@ class _Suite:
             raise pytest.UsageError(str(exc)) from None
         remember_secret(key)
         remember_secret(config.getoption(OPTION_LIVE_KEY))
+        try:  # custom checks: the modules given and the installed packs' entry points
+            load_checks(config.getoption(OPTION_CHECKS_MODULE))
+        except CheckPackError as exc:
+            raise pytest.UsageError(str(exc)) from None
         seed = config.getoption(OPTION_SEED)
         self.settings = RunSettings(
             base_url=config.getoption(OPTION_URL),

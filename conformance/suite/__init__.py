@@ -9,13 +9,14 @@ the ``strategies``/``schemas`` packages; never ``report``, ``cli``, ``plugin`` o
 from . import checks as _builtin_checks  # noqa: F401  (registers the built-in checks)
 from ._context import RUN_METADATA_KEY, TIERS, CheckContext, RunSettings, Session, Tier
 from ._failure import CheckFailure
+from ._packs import ENTRY_POINT_GROUP, CheckPackError, load_checks
 from ._registry import (
     FAMILIES,
     TIER_NAMES,
     Check,
+    Rule,
     all_checks,
     get_check,
-    render_markdown_table,
     response_check,
     scenario_check,
 )
@@ -40,6 +41,7 @@ from ._runner import (
 __all__ = [
     "DEADLINE_REASON",
     "DEFAULT_MAX_DURATION",
+    "ENTRY_POINT_GROUP",
     "FAMILIES",
     "INTERRUPTED_REASON",
     "RUN_METADATA_KEY",
@@ -48,7 +50,9 @@ __all__ = [
     "Check",
     "CheckContext",
     "CheckFailure",
+    "CheckPackError",
     "CheckResult",
+    "Rule",
     "RunResult",
     "RunSettings",
     "Session",
@@ -57,11 +61,11 @@ __all__ = [
     "all_checks",
     "close_session",
     "get_check",
+    "load_checks",
     "max_duration_for",
     "new_run_id",
     "notices_for",
     "open_session",
-    "render_markdown_table",
     "response_check",
     "response_result",
     "run_check",

@@ -1,23 +1,29 @@
 """The one registry of checks: id, title, contract rules, level and a plain function each.
 
-The CLI's ``--checks`` choices, the pytest plugin's items and the README's check table are all
-generated from here. A check cites the rules of the contract (``docs/contract.md``) it enforces;
-its level is computed from their tags by :func:`level_of`, the one place levels come from.
+The CLI's ``--checks`` choices, the pytest plugin's items and ``lotuspay-contract checks`` (the
+catalogue, the source of the README's check table) all come from here. A check cites the rules
+of the contract (``docs/contract.md``) it enforces; its level is computed from their tags by
+:func:`level_of`, the one place levels come from.
 A check is one of two kinds:
 
 - a *scenario* check, ``fn(ctx)``, sends its own requests and judges the answers;
 - a *response* check, ``fn(ctx, exchange)``, judges every response the run sees (from scenario
   checks, the stateful phase and the fuzz phase alike).
+
+Custom checks (``_packs``) use the same decorators from a module outside this package.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from ..validation import Level
+from ._packs import PACK_RULE_TAGS, CheckPackError, Rule, pack_family, pack_rule_ids
+from ._rule_tags import RULE_TAGS
 
 __all__ = [
     "CONTRACT_URL",
@@ -25,18 +31,19 @@ __all__ = [
     "RULE_TAGS",
     "TIER_NAMES",
     "Check",
+    "Rule",
     "all_checks",
     "get_check",
     "level_of",
     "parse_contract",
-    "render_markdown_table",
     "response_check",
+    "rule_tags",
     "scenario_check",
 ]
 
 TIER_NAMES = ("smoke", "standard", "deep")
 
-#: Family name -> what it covers, in catalogue order.
+#: Family name -> what it covers, in catalogue order; check packs' families follow as loaded.
 FAMILIES: dict[str, str] = {
     "transport": "JSON content type, documented status codes, no server errors, bounded answers",
     "shape": "every response body against the JSON Schemas",
@@ -53,165 +60,13 @@ FAMILIES: dict[str, str] = {
     "fuzz": "Schemathesis on the OpenAPI document",
 }
 
+_BUILTIN_FAMILIES = frozenset(FAMILIES)
+_BUILTIN_PACKAGE = f"{__name__.rsplit('.', 1)[0]}.checks."
+_BUILTIN_ID = re.compile(r"CUS-[A-Z]+-\d{3}")
+
 #: Where the contract lives, relative to the repository root (links in reports and the README).
 CONTRACT_URL = "docs/contract.md"
 
-#: Rule id -> its tags, as ``docs/contract.md`` states them (a test keeps the two in sync:
-#: regenerate with ``parse_contract(Path("docs/contract.md").read_text())``).
-RULE_TAGS: dict[str, tuple[str, ...]] = {
-    "transport.auth": ("doc",),
-    "transport.key_prefix": ("doc",),
-    "transport.accounts": ("doc",),
-    "transport.modes": ("doc",),
-    "transport.encodings": ("doc",),
-    "transport.json": ("doc",),
-    "transport.idempotency": ("doc",),
-    "transport.versioning": ("doc",),
-    "transport.rate_limit": ("doc", "conv"),
-    "client.limits": ("ours",),
-    "customer.shape": ("doc",),
-    "customer.attributes": ("conv",),
-    "customer.id": ("doc",),
-    "customer.id.prefix": ("conv",),
-    "customer.object": ("doc",),
-    "customer.created": ("doc",),
-    "customer.livemode": ("doc",),
-    "customer.metadata": ("doc",),
-    "metadata.values": ("conv",),
-    "metadata.limits": ("ours",),
-    "customer.description": ("doc",),
-    "customer.email": ("doc",),
-    "customer.identification": ("doc",),
-    "customer.mobile": ("doc",),
-    "customer.name": ("doc",),
-    "customer.phone": ("doc",),
-    "customer.bank_accounts": ("doc",),
-    "customer.mandates": ("doc",),
-    "customer.subscriptions": ("doc",),
-    "child_list.shape": ("doc",),
-    "child_list.attributes": ("conv",),
-    "child_list.object": ("doc",),
-    "child_list.data": ("doc",),
-    "child_list.total_count": ("doc",),
-    "child_list.total_count.all": ("conv",),
-    "child_list.url": ("doc",),
-    "child_list.url.path": ("conv",),
-    "customer_list.shape": ("doc",),
-    "customer_list.data": ("doc",),
-    "customer_list.attributes": ("conv",),
-    "customer_list.object": ("conv",),
-    "customer_list.total_count": ("conv",),
-    "customer_list.url": ("conv",),
-    "bank_account_list.shape": ("doc",),
-    "bank_account_list.data": ("doc",),
-    "bank_account_list.attributes": ("conv",),
-    "bank_account_list.object": ("conv",),
-    "bank_account_list.total_count": ("conv",),
-    "bank_account_list.url": ("conv",),
-    "endpoints.create_customer": ("doc",),
-    "endpoints.status_200": ("conv",),
-    "customer_create.shape": ("doc",),
-    "customer_create.name": ("doc",),
-    "customer_create.email": ("doc",),
-    "customer_create.mobile": ("doc",),
-    "customer_create.phone": ("doc",),
-    "customer_create.metadata": ("doc",),
-    "customer_create.identification": ("doc",),
-    "customer_create.pan": ("ours",),
-    "customer_create.unknown_parameter": ("conv",),
-    "endpoints.retrieve_customer": ("doc",),
-    "list.order": ("doc",),
-    "list.limit": ("doc",),
-    "list.default_limit": ("doc",),
-    "list.limit_range": ("conv",),
-    "list.page": ("doc",),
-    "list.page_base": ("ours",),
-    "list.past_end": ("doc",),
-    "list.email_filter": ("doc",),
-    "list.email_no_match": ("doc",),
-    "endpoints.create_bank_account": ("doc",),
-    "endpoints.retrieve_bank_account": ("doc",),
-    "endpoints.list_bank_accounts": ("doc",),
-    "endpoints.undocumented_methods": ("doc",),
-    "bank_account_create.shape": ("doc",),
-    "bank_account_create.account_holder_name": ("doc",),
-    "bank_account_create.account_holder_name.nonempty": ("ours",),
-    "bank_account_create.account_ifsc": ("doc",),
-    "bank_account_create.account_ifsc.format": ("conv",),
-    "bank_account_create.account_number": ("doc",),
-    "bank_account_create.account_type": ("doc",),
-    "bank_account_create.unknown_parameter": ("conv",),
-    "request.limits": ("doc",),
-    "request.param": ("conv",),
-    "request.boundaries": ("doc",),
-    "request.valid_accepted": ("doc",),
-    "request.stored": ("conv",),
-    "request.metadata_unset": ("conv",),
-    "request.unknown_parameter": ("conv",),
-    "request.wrong_type": ("conv",),
-    "request.malformed_json": ("doc",),
-    "request.non_object": ("doc",),
-    "request.oversized": ("conv",),
-    "bank_account.shape": ("doc",),
-    "bank_account.attributes": ("conv",),
-    "bank_account.id": ("doc",),
-    "bank_account.id.prefix": ("conv",),
-    "bank_account.object": ("doc",),
-    "bank_account.created": ("doc",),
-    "bank_account.livemode": ("doc",),
-    "bank_account.account_holder_name": ("doc",),
-    "bank_account.account_ifsc": ("doc",),
-    "bank_account.account_last4": ("doc",),
-    "bank_account.account_number.masked": ("conv",),
-    "bank_account.account_type": ("doc",),
-    "bank_account.bank_name": ("doc",),
-    "bank_account.customer": ("doc",),
-    "bank_account.mandates": ("doc",),
-    "bank_account.status": ("doc",),
-    "mandate.shape": ("doc",),
-    "mandate.attributes": ("conv",),
-    "mandate.id": ("doc",),
-    "mandate.id.prefix": ("conv",),
-    "mandate.object": ("doc",),
-    "mandate.created": ("doc",),
-    "mandate.livemode": ("doc",),
-    "mandate.metadata": ("doc",),
-    "mandate.amount": ("doc",),
-    "mandate.category_code": ("doc",),
-    "mandate.variant": ("doc",),
-    "mandate.status": ("doc",),
-    "mandate.umrn": ("doc",),
-    "subscription.shape": ("doc",),
-    "subscription.attributes": ("conv",),
-    "subscription.id": ("doc",),
-    "subscription.object": ("doc",),
-    "subscription.created": ("doc",),
-    "subscription.livemode": ("doc",),
-    "subscription.metadata": ("doc",),
-    "subscription.amount": ("doc",),
-    "subscription.interval": ("doc",),
-    "subscription.interval_count": ("doc",),
-    "subscription.count": ("doc",),
-    "subscription.day_of_month": ("doc",),
-    "subscription.mandate": ("doc",),
-    "subscription.name": ("doc",),
-    "subscription.start_date": ("doc",),
-    "subscription.status": ("doc",),
-    "errors.statuses": ("doc",),
-    "errors.other_4xx": ("conv",),
-    "errors.no_5xx": ("doc",),
-    "errors.not_found": ("doc",),
-    "errors.not_found_arbitrary": ("ours",),
-    "errors.not_acceptable": ("doc",),
-    "errors.type_by_status": ("conv",),
-    "error.shape": ("doc",),
-    "error.envelope": ("conv",),
-    "error.type": ("doc",),
-    "error.message": ("conv",),
-    "error.code": ("doc",),
-    "error.doc_url": ("doc",),
-    "error.param": ("doc",),
-}
 
 _LEVEL_BY_TAG = {"doc": Level.MUST, "conv": Level.SHOULD, "ours": Level.MAY}
 _RANK = (Level.MUST, Level.SHOULD, Level.MAY)
@@ -230,6 +85,14 @@ def parse_contract(text: str) -> dict[str, tuple[str, ...]]:
     }
 
 
+def rule_tags(rule: str) -> tuple[str, ...]:
+    """Return the tags of ``rule``: a contract rule's, else a check pack's own rule's."""
+    tags = RULE_TAGS.get(rule) or PACK_RULE_TAGS.get(rule)
+    if tags is None:
+        raise KeyError(f"{rule!r} is not a rule of {CONTRACT_URL}")
+    return tags
+
+
 def level_of(rules: str | Sequence[str]) -> Level:
     """Return the level of the contract ``rules``: the weakest level of all their tags.
 
@@ -244,15 +107,13 @@ def level_of(rules: str | Sequence[str]) -> Level:
         raise ValueError("level_of needs at least one rule id")
     levels: set[Level] = set()
     for rule in ids:
-        if rule not in RULE_TAGS:
-            raise KeyError(f"{rule!r} is not a rule of {CONTRACT_URL}")
-        levels.update(_LEVEL_BY_TAG[tag] for tag in RULE_TAGS[rule])
+        levels.update(_LEVEL_BY_TAG[tag] for tag in rule_tags(rule))
     return max(levels, key=_RANK.index)
 
 
 def render_clause(rules: Sequence[str]) -> str:
     """Return ``rules`` with their tags, e.g. ``list.order [doc]; list.page_base [ours]``."""
-    return "; ".join(f"{r} {' '.join(f'[{t}]' for t in RULE_TAGS[r])}" for r in rules)
+    return "; ".join(f"{r} {' '.join(f'[{t}]' for t in rule_tags(r))}" for r in rules)
 
 
 Kind = Literal["scenario", "response"]
@@ -290,26 +151,38 @@ class Check:
 _REGISTRY: dict[str, Check] = {}
 
 
+Rules = str | Rule | Sequence[str | Rule]
+
+
 def _register(
     kind: Kind,
     check_id: str,
     title: str,
-    rules: str | Sequence[str],
+    rules: Rules,
     *,
     writes: bool,
     needs_live_key: bool,
     min_tier: str,
 ) -> Callable[[F], F]:
-    ids = (rules,) if isinstance(rules, str) else tuple(rules)
+    given = (rules,) if isinstance(rules, str | Rule) else tuple(rules)
 
     def decorate(func: F) -> F:
         if check_id in _REGISTRY:
-            raise ValueError(f"check id {check_id} is registered twice")
-        family = func.__module__.rsplit(".", 1)[-1]
-        if family not in FAMILIES:
-            raise ValueError(f"check {check_id} lives in {family!r}, which is not a family")
+            raise CheckPackError(f"check id {check_id} is registered twice")
         if min_tier not in TIER_NAMES:
-            raise ValueError(f"check {check_id}: min_tier {min_tier!r} is not a tier")
+            raise CheckPackError(f"check {check_id}: min_tier {min_tier!r} is not a tier")
+        if not given or not title:
+            raise CheckPackError(f"check {check_id} needs a title and at least one rule")
+        if func.__module__.startswith(_BUILTIN_PACKAGE):
+            family = func.__module__.rsplit(".", 1)[-1]
+            if family not in _BUILTIN_FAMILIES or not _BUILTIN_ID.fullmatch(check_id):
+                raise ValueError(f"built-in check {check_id} in {family!r}: bad id or family")
+            ids = pack_rule_ids(check_id, given, None, RULE_TAGS)
+        else:
+            family = pack_family(check_id, _BUILTIN_FAMILIES)
+            ids = pack_rule_ids(check_id, given, family, RULE_TAGS)
+            doc = (getattr(sys.modules.get(func.__module__), "__doc__", "") or "").strip()
+            FAMILIES.setdefault(family, doc.splitlines()[0] if doc else f"check pack {family}")
         _REGISTRY[check_id] = Check(
             check_id,
             level_of(ids),
@@ -331,13 +204,25 @@ def _register(
 def scenario_check(
     check_id: str,
     title: str,
-    rules: str | Sequence[str],
+    rules: Rules,
     *,
     writes: bool = True,
     needs_live_key: bool = False,
     min_tier: str = "smoke",
 ) -> Callable[[F], F]:
-    """Register ``fn(ctx) -> None`` as a scenario check enforcing the contract ``rules``."""
+    """Register ``fn(ctx) -> None`` as a scenario check enforcing ``rules``.
+
+    Args:
+        check_id: ``CUS-<FAMILY>-NNN`` for a built-in check, ``X-<PACK>-NNN`` for a custom one.
+        title: one line saying what the check expects of a server.
+        rules: contract rule ids of ``docs/contract.md`` (their tags set the level), or a
+            check pack's own :class:`Rule` with an explicit tag, or a list of both.
+        writes: the check creates objects (skipped with a live key unless allowed).
+        needs_live_key: skipped unless a live key is given too.
+        min_tier: the cheapest tier it runs in: smoke, standard or deep.
+
+    An example: ``lotuspay_contract.conformance``'s docstring, ``examples/check_pack/``.
+    """
     return _register(
         "scenario",
         check_id,
@@ -349,8 +234,11 @@ def scenario_check(
     )
 
 
-def response_check(check_id: str, title: str, rules: str | Sequence[str]) -> Callable[[F], F]:
-    """Register ``fn(ctx, exchange) -> None`` as a check of every response."""
+def response_check(check_id: str, title: str, rules: Rules) -> Callable[[F], F]:
+    """Register ``fn(ctx, exchange) -> None`` as a check of every response the run sees.
+
+    Arguments as :func:`scenario_check`'s; it never writes and runs in every tier.
+    """
     return _register(
         "response",
         check_id,
@@ -363,7 +251,8 @@ def response_check(check_id: str, title: str, rules: str | Sequence[str]) -> Cal
 
 
 def all_checks() -> list[Check]:
-    """Return every registered check, in catalogue order (family order, then id)."""
+    """Return every registered check, in catalogue order (family order, then id): the built-in
+    checks first, then those of check packs."""
     order = list(FAMILIES)
     return sorted(_REGISTRY.values(), key=lambda c: (order.index(c.family), c.id))
 
@@ -376,22 +265,3 @@ def get_check(check_id: str) -> Check:
         raise KeyError(
             f"unknown check {check_id!r}: expected one of {', '.join(sorted(_REGISTRY))}"
         ) from None
-
-
-def render_markdown_table() -> str:
-    """Return the README's check table (Markdown), generated from the registry.
-
-    Each rule links to its anchor in the contract and shows every tag behind the level.
-
-    >>> render_markdown_table().splitlines()[0]
-    '| id | level | family | check | contract rules |'
-    """
-    lines = ["| id | level | family | check | contract rules |", "|---|---|---|---|---|"]
-    for check in all_checks():
-        title = check.title.replace("|", "\\|")
-        rules = "<br>".join(
-            f"[`{r}`]({CONTRACT_URL}#{r}) {' '.join(f'[{t}]' for t in RULE_TAGS[r])}"
-            for r in check.rules
-        )
-        lines.append(f"| `{check.id}` | {check.level.value} | {check.family} | {title} | {rules} |")
-    return "\n".join(lines) + "\n"

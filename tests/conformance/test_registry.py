@@ -8,12 +8,7 @@ from pathlib import Path
 import pytest
 
 from lotuspay_contract.conformance import Level
-from lotuspay_contract.conformance.suite import (
-    FAMILIES,
-    all_checks,
-    get_check,
-    render_markdown_table,
-)
+from lotuspay_contract.conformance.suite import FAMILIES, all_checks, get_check
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -21,7 +16,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 def test_ids_are_unique_and_well_formed() -> None:
     ids = [c.id for c in all_checks()]
     assert len(ids) == len(set(ids))
-    for check_id in ids:
+    for check_id in ids:  # built-in ids; check packs' are X-<PACK>-NNN
         assert re.fullmatch(r"CUS-[A-Z]+-\d{3}", check_id), check_id
 
 
@@ -80,21 +75,71 @@ def test_unknown_check_names_the_known_ones() -> None:
         get_check("CUS-NOPE-001")
 
 
-def test_table_has_one_row_per_check() -> None:
-    rows = render_markdown_table().splitlines()[2:]
+def _catalogue_markdown(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    from lotuspay_contract.conformance.cli import main
+
+    assert main(["checks", "--format", "markdown", *argv]) == 0
+    return capsys.readouterr().out
+
+
+def test_readme_table_is_the_catalogue_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """The one source: README's block is ``lotuspay-contract checks --format markdown``."""
+    from lotuspay_contract.conformance.mock import FAULTS
+
+    table = _catalogue_markdown(capsys)
+    rows = table.splitlines()[2:]
     assert len(rows) == len(all_checks())
-    assert rows[0].startswith("| `CUS-HTTP-001` | MUST | transport |")
+    assert rows[0].startswith("| `CUS-HTTP-001` | MUST | transport | smoke |")
     for row, check in zip(rows, all_checks(), strict=True):
         for rule in check.rules:  # every rule behind the level, with all its tags, is shown
             assert f"[`{rule}`](docs/contract.md#{rule})" in row, row
-
-
-def test_readme_table_is_in_sync() -> None:
+    for fault in FAULTS.values():  # every fault is listed on the row of the check catching it
+        row = next(r for r in rows if r.startswith(f"| `{fault.detected_by}` |"))
+        assert f"`{fault.name}`" in row.rsplit("|", 2)[1]
     text = README.read_text(encoding="utf-8")
     start, end = "<!-- checks:start -->", "<!-- checks:end -->"
     assert start in text, "README.md lost its check table start marker"
     assert end in text, "README.md lost its check table end marker"
     section = text.split(start, 1)[1].split(end, 1)[0]
-    assert section.strip() == render_markdown_table().strip(), (
-        "the README check table is stale: paste conformance.checks.render_markdown_table()"
+    assert section.strip() == table.strip(), (
+        "the README check table is stale: paste `lotuspay-contract checks --format markdown`"
     )
+
+
+def test_catalogue_filters_and_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from lotuspay_contract.conformance.cli import main
+
+    assert main(["checks", "--format", "json", "--level", "MAY"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows
+    assert {r["level"] for r in rows} == {"MAY"}
+    assert rows[0]["rules"][0]["url"].startswith("docs/contract.md#")
+    smoke = _catalogue_markdown(capsys, "--tier", "smoke").splitlines()[2:]
+    assert len(smoke) == sum(c.runs_in("smoke") for c in all_checks())
+    assert main(["checks"]) == 0
+    out = capsys.readouterr().out
+    assert "CUS-LIST-001" in out
+    assert "catches: list_oldest_first" in out
+
+
+def test_custom_ids_and_rules_are_validated() -> None:
+    from lotuspay_contract.conformance import Rule, scenario_check
+    from lotuspay_contract.conformance.suite import CheckPackError
+
+    def fn(ctx: object) -> None: ...
+
+    fn.__module__ = "my_pack"  # a module outside the package: the custom-check rules apply
+    bad = [
+        ("CUS-ACME-001", "customer.name", "X-<PACK>-NNN"),
+        ("X-acme-001", "customer.name", "X-<PACK>-NNN"),
+        ("X-SHAPE-001", "customer.name", "built-in family"),
+        ("X-ACME-001", "acme.nope", "not a rule of docs/contract.md"),
+        ("X-ACME-001", Rule("customer.name", "doc"), "must start with acme."),
+        ("X-ACME-001", Rule("acme.x", "must"), "tag must be one of"),  # type: ignore[arg-type]
+    ]
+    for check_id, rules, message in bad:
+        with pytest.raises(CheckPackError, match=re.escape(message)):
+            scenario_check(check_id, "title", rules)(fn)
+    assert not [c for c in all_checks() if c.id.startswith("X-")]
