@@ -26,6 +26,8 @@ THREADS = 6
 CREATES = 24  # per thread
 SHARED_KEYS = 8  # keys every thread sends (same body): one object each
 TIMEOUT = 10.0
+#: A client with these limits opens a new connection for every request.
+FRESH = httpx.Limits(max_keepalive_connections=0)
 CLI = [sys.executable, "-m", "lotuspay_contract.conformance.cli", "mock"]
 
 
@@ -79,11 +81,12 @@ def _worker_pids(parent: int) -> list[int]:
 def test_every_worker_accepts_the_issued_keys(workers: Mock) -> None:
     # Each request on a new connection: the kernel hands them to both workers. A worker that
     # had issued its own keys would answer 401 to about half of them.
-    statuses = [
-        httpx.get(f"{workers.url}/v1/customers", auth=(key, ""), timeout=TIMEOUT).status_code
-        for _ in range(20)
-        for key in workers.keys
-    ]
+    with httpx.Client(timeout=TIMEOUT, limits=FRESH) as client:
+        statuses = [
+            client.get(f"{workers.url}/v1/customers", auth=(key, "")).status_code
+            for _ in range(20)
+            for key in workers.keys
+        ]
     assert statuses == [200] * len(statuses)
     wrong = httpx.get(f"{workers.url}/v1/customers", auth=("sk_test_" + "x" * 24, ""), timeout=5)
     assert wrong.status_code == 401
@@ -117,7 +120,10 @@ def _thread(
 ) -> None:
     go.wait(timeout=TIMEOUT)
     # Every fourth request on a fresh connection, the rest on this thread's own keep-alive one.
-    with httpx.Client(auth=(key, ""), timeout=TIMEOUT) as client:
+    with (
+        httpx.Client(auth=(key, ""), timeout=TIMEOUT) as client,
+        httpx.Client(auth=(key, ""), timeout=TIMEOUT, limits=FRESH) as fresh,
+    ):
         for i in range(CREATES):
             if i % 2:
                 path = f"{url}/v1/customers/{parent}/bank_accounts"
@@ -134,11 +140,7 @@ def _thread(
                     body = {**body, "account_holder_name": f"shared-{i}"}
             else:
                 idempotency_key = f"t{number}-{i}"
-            if i % 4 == 0:
-                with httpx.Client(auth=(key, ""), timeout=TIMEOUT) as fresh:
-                    _create(fresh, path, body, idempotency_key, load)
-            else:
-                _create(client, path, body, idempotency_key, load)
+            _create(fresh if i % 4 == 0 else client, path, body, idempotency_key, load)
 
 
 def _list_all(client: httpx.Client, path: str) -> tuple[list[dict[str, Any]], int]:
