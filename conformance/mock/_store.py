@@ -107,11 +107,6 @@ def list_text(url: str, items: list[str], total: int) -> str:
     )
 
 
-def _with_fields(doc_text: str, fields: str) -> str:
-    """Append ``"k":v`` pairs to a stored JSON object's text (never empty: it has an id)."""
-    return f"{doc_text[:-1]},{fields}}}"
-
-
 class Store:
     """Customers and bank accounts per account, in SQLite (``":memory:"`` or a WAL file).
 
@@ -419,16 +414,21 @@ def _render_customers(rows: list[tuple[Any, ...]]) -> list[str]:
     return rendered
 
 
+_EMPTY = '{{"object":"list","data":[],"total_count":0,"url":"{url}"}}'
+
+
 def _render_customer(doc_text: str, customer_id: str, bank_accounts: list[str], total: int) -> str:
+    # Ids come from our own rows (``new_id``: upper-case alphanumerics): the URLs need no
+    # escaping, and one f-string per customer is most of what a page of 100 costs.
     base = f"/v1/customers/{customer_id}"
-    return _with_fields(
-        doc_text,
-        f'"bank_accounts":{list_text(f"{base}/bank_accounts", bank_accounts, total)},'
-        f'"mandates":{list_text(f"{base}/mandates", [], 0)},'
-        f'"subscriptions":{list_text(f"{base}/subscriptions", [], 0)}',
+    return (
+        f'{doc_text[:-1]},"bank_accounts":{{"object":"list","data":[{",".join(bank_accounts)}],'
+        f'"total_count":{total},"url":"{base}/bank_accounts"}},'
+        f'"mandates":{_EMPTY.format(url=base + "/mandates")},'
+        f'"subscriptions":{_EMPTY.format(url=base + "/subscriptions")}}}'
     )
 
 
 def _render_bank_account(doc_text: str, bank_account_id: str) -> str:
-    mandates = list_text(f"/v1/bank_accounts/{bank_account_id}/mandates", [], 0)
-    return _with_fields(doc_text, f'"mandates":{mandates}')
+    mandates = _EMPTY.format(url=f"/v1/bank_accounts/{bank_account_id}/mandates")
+    return f'{doc_text[:-1]},"mandates":{mandates}}}'
