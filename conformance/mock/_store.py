@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import random
+import os
 import re
 import sqlite3
 import string
@@ -31,7 +31,6 @@ EMBEDDED_ITEMS = 10
 
 _ALPHABET = string.ascii_uppercase + string.digits
 _PLAIN = re.compile(r"[\w/.-]*\Z", re.ASCII)
-_random = random.SystemRandom()
 
 #: Each object carries its ordinal within its parent (``n``: 1, 2, ... per account, per customer)
 #: and each parent its count, kept by triggers in the same statement as the insert. A page is
@@ -87,7 +86,12 @@ WHERE {where} ORDER BY c.{order} DESC, b.n DESC
 
 def new_id(prefix: str) -> str:
     """Return ``prefix`` and 12 upper-case alphanumerics, the observed LotusPay id format."""
-    return prefix + "".join(_random.choices(_ALPHABET, k=12))
+    # One read of the OS's random source per id (not one per character); bytes from 252 up
+    # are dropped so that each of the 36 characters is equally likely.
+    while True:
+        chars = [_ALPHABET[byte % 36] for byte in os.urandom(24) if byte < 252]
+        if len(chars) >= 12:
+            return prefix + "".join(chars[:12])
 
 
 def _dumps(document: Any) -> str:
@@ -424,8 +428,9 @@ def _render_customer(doc_text: str, customer_id: str, bank_accounts: list[str], 
     return (
         f'{doc_text[:-1]},"bank_accounts":{{"object":"list","data":[{",".join(bank_accounts)}],'
         f'"total_count":{total},"url":"{base}/bank_accounts"}},'
-        f'"mandates":{_EMPTY.format(url=base + "/mandates")},'
-        f'"subscriptions":{_EMPTY.format(url=base + "/subscriptions")}}}'
+        f'"mandates":{{"object":"list","data":[],"total_count":0,"url":"{base}/mandates"}},'
+        f'"subscriptions":{{"object":"list","data":[],"total_count":0,'
+        f'"url":"{base}/subscriptions"}}}}'
     )
 
 
