@@ -1,10 +1,8 @@
 """SQLite storage of the mock: customers, bank accounts and saved idempotent answers.
 
-One connection guarded by a re-entrant lock: the event loop calls the store synchronously (an
-in-memory query takes microseconds, far less than a thread hop), and the lock makes a whole
-idempotent create atomic even when several loops or threads share one app. Objects are stored as
-compact JSON text without their child lists; reads assemble the answer from that text directly
-(parsing and re-serializing a 100-customer page cost more than everything else in the request).
+One connection per process guarded by a re-entrant lock: the event loop calls the store
+synchronously (a query takes microseconds, far less than a thread hop). Objects are stored as
+compact JSON text without their child lists; reads assemble answers from that text directly.
 """
 
 from __future__ import annotations
@@ -79,7 +77,7 @@ UPDATE customers SET banks = (SELECT count(*) FROM bank_accounts WHERE customer 
 #: One page of customers with their embedded bank accounts (the 10 most recent), one query.
 _PAGE = """
 SELECT c.id, c.doc, c.banks, b.id, b.doc FROM customers AS c
-LEFT JOIN bank_accounts AS b ON b.customer = c.id AND b.n > c.banks - {embedded}
+LEFT JOIN bank_accounts AS b ON c.banks > 0 AND b.customer = c.id AND b.n > c.banks - {embedded}
 WHERE {where} ORDER BY c.{order} DESC, b.n DESC
 """
 
@@ -149,7 +147,6 @@ class Store:
         self, account: str, livemode: bool = False, seed: Iterable[dict[str, Any]] = ()
     ) -> bool:
         """Record ``account`` with the customers ``seed`` creates; return True the first time.
-
         One transaction: another process never sees the account half seeded."""
         with self._lock, self._transaction():
             cursor = self._db.execute("INSERT OR IGNORE INTO accounts (id) VALUES (?)", (account,))
@@ -261,16 +258,9 @@ class Store:
                 # insert are one statement.
                 doc["id"] = self._insert(
                     "BA",
-                    "INSERT INTO bank_accounts (id, account, customer, n, doc) "
-                    "SELECT ?, ?, ?, banks + 1, ? FROM customers WHERE id = ? AND account = ?",
-                    lambda bid: (
-                        bid,
-                        account,
-                        customer_id,
-                        _dumps({**doc, "id": bid}),
-                        customer_id,
-                        account,
-                    ),
+                    "INSERT INTO bank_accounts (id, account, customer, n, doc) SELECT ?, "
+                    "account, id, banks + 1, ? FROM customers WHERE id = ? AND account = ?",
+                    lambda bid: (bid, _dumps({**doc, "id": bid}), customer_id, account),
                 )
             except LookupError:
                 raise ApiError(404, f"No such customer: {customer_id}", param="id") from None
@@ -361,7 +351,7 @@ class Store:
             return status, body, False
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def _transaction(self, begin: str = "BEGIN IMMEDIATE") -> Iterator[None]:
         """One write transaction (the caller holds the lock): commit on return, else roll back.
         Inside another, it is part of that one.
 
@@ -372,7 +362,7 @@ class Store:
         if self._db.in_transaction:
             yield
             return
-        self._db.execute("BEGIN IMMEDIATE")
+        self._db.execute(begin)
         try:
             yield
         except BaseException:
@@ -380,18 +370,10 @@ class Store:
             raise
         self._db.execute("COMMIT")
 
-    @contextlib.contextmanager
-    def _reading(self) -> Iterator[None]:
+    def _reading(self) -> contextlib.AbstractContextManager[None]:
         """Several reads from one snapshot when other processes may write the file (the caller
         holds the lock); in memory, nobody else writes, so no transaction is needed."""
-        if not self._shared or self._db.in_transaction:
-            yield
-            return
-        self._db.execute("BEGIN")
-        try:
-            yield
-        finally:
-            self._db.execute("COMMIT")
+        return self._transaction("BEGIN") if self._shared else contextlib.nullcontext()
 
 
 def _empty_list(url: str) -> dict[str, Any]:
