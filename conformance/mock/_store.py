@@ -121,8 +121,7 @@ class Store:
         self.clock = clock
         self._lock = threading.RLock()
         self._shared = bool(path)
-        # The timeout is SQLite's busy wait for another process's write lock.
-        self._db = sqlite3.connect(
+        self._db = sqlite3.connect(  # timeout: the wait for another process's write lock
             path or ":memory:", check_same_thread=False, isolation_level=None, timeout=30.0
         )
         if path:
@@ -172,8 +171,7 @@ class Store:
             **{f: params.get(f) for f in ("email", "identification", "mobile", "name", "phone")},
         }
         with self._lock:
-            # One statement takes the next ordinal and inserts (a trigger counts it): atomic
-            # across processes without a transaction of its own.
+            # One statement takes the next ordinal and inserts: atomic across processes.
             doc["id"] = self._insert(
                 "CU",
                 "INSERT INTO customers (id, account, n, email, doc) VALUES (?, ?, "
