@@ -40,8 +40,10 @@ __all__ = [
 ]
 
 _START_TIMEOUT = 10.0
-#: A worker that dies sooner than this after its start is not restarted: it would die again.
-_MIN_WORKER_LIFE = 2.0
+#: A dead worker is replaced, unless this many died within ``_DEATH_WINDOW`` seconds (they
+#: would keep dying): then every worker stops.
+_MAX_DEATHS = 5
+_DEATH_WINDOW = 10.0
 
 
 def issue_keys(count: int = 2) -> tuple[str, ...]:
@@ -234,7 +236,7 @@ def serve_workers(
     restarted. Returns the exit status: 0 after a requested stop, 1 if a worker kept dying.
     POSIX only (``os.fork``).
     """
-    Store(db_path).close()  # create or migrate the file once, before the workers race to
+    Store(db_path).close()  # create or migrate the file once, before any worker opens it
     host, port = sock.getsockname()[:2]
 
     def start() -> int:
@@ -244,7 +246,9 @@ def serve_workers(
         status = 1
         try:
             for sig in (signal.SIGINT, signal.SIGTERM):
-                signal.signal(sig, signal.SIG_DFL)  # uvicorn installs its own while serving
+                # uvicorn stops gracefully on these, then re-raises them to this no-op, so the
+                # store closes and the worker exits 0.
+                signal.signal(sig, lambda number, frame: None)
             app = create_app(api_keys=api_keys, db_path=db_path, **app_options)
             uvicorn.Server(uvicorn_config(app, host, port, limits=limits)).run(sockets=[sock])
             app.state.store.close()
@@ -254,6 +258,7 @@ def serve_workers(
             os._exit(status)
 
     stopping: list[int] = []
+    started: dict[int, float] = {}  # worker pid -> start time
 
     def stop(number: int, frame: object) -> None:
         stopping.append(number)
@@ -262,8 +267,8 @@ def serve_workers(
                 os.kill(pid, signal.SIGTERM)
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    started: dict[int, float] = {}
     status = 0
+    deaths: list[float] = []
     try:
         for _ in range(workers):
             started[start()] = time.monotonic()
@@ -272,11 +277,12 @@ def serve_workers(
                 pid, _ = os.wait()
             except ChildProcessError:
                 break
-            born = started.pop(pid, None)
-            if born is None or stopping:
+            if started.pop(pid, None) is None or stopping:
                 continue
-            if time.monotonic() - born < _MIN_WORKER_LIFE:
-                print(f"lotuspay-contract mock: worker {pid} died at start", file=sys.stderr)
+            deaths = [t for t in deaths if t > time.monotonic() - _DEATH_WINDOW]
+            deaths.append(time.monotonic())
+            if len(deaths) >= _MAX_DEATHS:
+                print(f"lotuspay-contract mock: {len(deaths)} workers died", file=sys.stderr)
                 status = 1
                 stop(signal.SIGTERM, None)
                 continue
