@@ -4,6 +4,8 @@ Side by side in one run, each server in its own process on loopback with the sam
 settings (uvloop, httptools, no access log):
 
 - ``mock``: ``lotuspay-contract mock`` (SQLite in memory, 100 seeded customers);
+- ``mock-db``: the same on a SQLite file (``--db``), one process;
+- ``mock-w2``: the same file served by ``--workers 2`` (two processes, one WAL file);
 - ``stub``: a minimal Starlette app answering a fixed customer (the ceiling for Starlette);
 - ``prism``: Prism on ``schemas/openapi.yaml``, when ``--prism`` names its executable;
 - ``base``: the mock of another checkout, when ``--baseline DIR`` names one (e.g. made with
@@ -103,6 +105,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its live children (``--workers`` forks its servers)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return cpu_seconds(pid) + sum(cpu_seconds(int(child)) for child in children)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -139,19 +150,26 @@ def server(command: list[str], url: str, root: Path = ROOT) -> Iterator[int]:
             process.kill()
 
 
-def servers(prism: str | None, baseline: Path | None) -> Iterator[tuple[str, list[str], int, Path]]:
+def servers(
+    prism: str | None, baseline: Path | None, db_dir: Path
+) -> Iterator[tuple[str, list[str], int, Path]]:
     port = free_port()
     yield "stub", [sys.executable, __file__, "--serve-stub", str(port)], port, ROOT
 
-    def mock(port: int) -> list[str]:
+    def mock(port: int, *extra: str) -> list[str]:
         cli = [sys.executable, "-m", "lotuspay_contract.conformance.cli", "mock"]
-        return [*cli, "--port", str(port), "--seed-customers", "100"]
+        return [*cli, "--port", str(port), "--seed-customers", "100", "--api-key", KEY, *extra]
 
     if baseline:
         port = free_port()
         yield "base", mock(port), port, baseline
     port = free_port()
     yield "mock", mock(port), port, ROOT
+    port = free_port()
+    yield "mock-db", mock(port, "--db", str(db_dir / "one.sqlite3")), port, ROOT
+    port = free_port()
+    w2 = mock(port, "--db", str(db_dir / "two.sqlite3"), "--workers", "2")
+    yield "mock-w2", w2, port, ROOT
     if prism:
         port = free_port()
         spec = str(ROOT / "schemas" / "openapi.yaml")
@@ -234,7 +252,8 @@ def main() -> int:
     with ExitStack() as stack:
         cases: dict[str, dict[str, tuple[str, str]]] = {}
         pids: dict[str, int] = {}
-        for name, command, port, root in servers(args.prism, args.baseline):
+        db_dir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        for name, command, port, root in servers(args.prism, args.baseline, db_dir):
             base = f"http://127.0.0.1:{port}"
             pids[name] = stack.enter_context(server(command, f"{base}/v1/customers", root))
             customer = first_customer(base)
@@ -249,32 +268,29 @@ def main() -> int:
             for _ in range(args.repeat):  # the servers take turns: drift in load hits all alike
                 for name in cases:
                     url, method = cases[name][case]
-                    before = cpu_seconds(pids[name])
+                    before = tree_cpu_seconds(pids[name])
                     rate = load(url, method, args.seconds, args.connections)
-                    spent = cpu_seconds(pids[name]) - before
+                    spent = tree_cpu_seconds(pids[name]) - before
                     results[name][case] = max(results[name].get(case, 0.0), rate)
                     if rate:
                         per_request = spent / (rate * args.seconds) * 1e6
                         cpu[name][case] = min(cpu[name].get(case, float("inf")), per_request)
-    others = [n for n in ("base", "prism") if n in results]
-    print(f"{'case':<18}" + "".join(f"{n:>12}" for n in results) + "   mock/stub" +
-          "".join(f"{'mock/' + n:>12}" for n in others))  # fmt: skip
+    # Ratios of requests per second: "a/b" is a's rate over b's.
+    pairs = [("mock", "stub"), ("mock-w2", "stub"), ("mock-w2", "mock"), ("mock-w2", "mock-db")]
+    pairs += [("mock", other) for other in ("base", "prism") if other in results]
+    print(f"{'case':<18}" + "".join(f"{n:>10}" for n in results) +
+          "".join(f"{a + '/' + b:>16}" for a, b in pairs))  # fmt: skip
     for case in results["stub"]:
-        row = f"{case:<18}" + "".join(f"{results[n][case]:>12.0f}" for n in results)
-        row += f"{results['mock'][case] / results['stub'][case]:>11.2f}x"
-        for other in others:
-            if results[other][case]:
-                row += f"{results['mock'][case] / results[other][case]:>11.2f}x"
+        row = f"{case:<18}" + "".join(f"{results[n][case]:>10.0f}" for n in results)
+        for a, b in pairs:
+            ratio = results[a][case] / results[b][case] if results[b][case] else 0.0
+            row += f"{ratio:>15.2f}x"
         print(row)
-    print("\nserver CPU microseconds per request (lower is better; fair under shared load)")
-    print(f"{'case':<18}" + "".join(f"{n:>12}" for n in cpu) + "".join(
-          f"{'mock/' + n:>12}" for n in others))  # fmt: skip
+    print("\nserver CPU microseconds per request, all of a server's processes (lower is better;")
+    print("fair under shared load; with --workers the two processes' CPU is summed)")
+    print(f"{'case':<18}" + "".join(f"{n:>10}" for n in cpu))
     for case in cpu["stub"]:
-        row = f"{case:<18}" + "".join(f"{cpu[n].get(case, 0):>12.0f}" for n in cpu)
-        for other in others:
-            if cpu[other].get(case):
-                row += f"{cpu['mock'][case] / cpu[other][case]:>11.2f}x"
-        print(row)
+        print(f"{case:<18}" + "".join(f"{cpu[n].get(case, 0):>10.0f}" for n in cpu))
     return 0
 
 

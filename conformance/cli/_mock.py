@@ -106,6 +106,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     mock.add_argument(
         "--seed-customers", type=_count, default=0, metavar="N", help="customers per new account"
     )
+    mock.add_argument(
+        "--workers",
+        type=_positive_count,
+        default=1,
+        metavar="N",
+        help="serve from N processes sharing the port and the --db file (required with N > 1: "
+        "a memory database is per process); default 1",
+    )
     limits = mock.add_argument_group(
         "limits", "bounds on slow and greedy clients; the defaults suit any honest client"
     )
@@ -160,9 +168,24 @@ def run_mock(args: argparse.Namespace) -> int:
     """Serve the mock in the foreground until interrupted; return the exit status."""
     import uvicorn
 
-    from ..mock._server import ServerLimits, base_url, bind_socket, create_app, uvicorn_config
+    from ..mock._server import (
+        ServerLimits,
+        base_url,
+        bind_socket,
+        create_app,
+        issue_keys,
+        serve_workers,
+        uvicorn_config,
+    )
     from ..redact import mask_key
 
+    if args.workers > 1 and not args.db:
+        print(
+            "lotuspay-contract mock: --workers needs --db FILE (a memory database is per "
+            "process, so workers would not share customers)",
+            file=sys.stderr,
+        )
+        return 2
     try:
         sock = bind_socket(args.host, args.port)
     except OSError as exc:
@@ -170,24 +193,24 @@ def run_mock(args: argparse.Namespace) -> int:
             f"lotuspay-contract mock: cannot bind {args.host}:{args.port}: {exc}", file=sys.stderr
         )
         return 2
-    app = create_app(
-        api_keys=args.api_keys,
-        accept_any_key=args.accept_any_key,
-        db_path=args.db,
-        faults=args.faults,
-        quirks=args.quirks,
-        seed_customers=args.seed_customers,
-    )
+    options = {
+        "accept_any_key": args.accept_any_key,
+        "faults": args.faults,
+        "quirks": args.quirks,
+        "seed_customers": args.seed_customers,
+    }
+    # Issued here, before any worker starts, so that every worker accepts the same keys.
+    issued = tuple(args.api_keys) if args.api_keys else issue_keys()
     print(base_url(sock), flush=True)
     # Keys the user chose are theirs: masked. Keys the mock made up are only good against this
     # process and the user needs them, so they are printed whole.
-    issued = app.state.api_keys
     keys = ", ".join(mask_key(k) for k in issued) if args.api_keys else ", ".join(issued)
     if args.accept_any_key:
         keys = f"any sk_test_/sk_live_ (accept-any-key, not as the contract says; e.g. {keys})"
+    workers = f"; {args.workers} workers" if args.workers > 1 else ""
     print(
-        f"LotusPay mock: API under {base_url(sock)}/v1; storage {args.db or 'in memory'}; "
-        f"keys {keys}; faults {', '.join(args.faults) or 'none'}; "
+        f"LotusPay mock: API under {base_url(sock)}/v1; storage {args.db or 'in memory'}"
+        f"{workers}; keys {keys}; faults {', '.join(args.faults) or 'none'}; "
         f"quirks {', '.join(args.quirks) or 'none'}. Ctrl-C stops.",
         file=sys.stderr,
         flush=True,
@@ -197,9 +220,18 @@ def run_mock(args: argparse.Namespace) -> int:
         for name in ("request_timeout", "keep_alive_timeout", "max_header_bytes", "max_connections")
         if getattr(args, name) is not None
     }
-    server = uvicorn.Server(
-        uvicorn_config(app, args.host, args.port, limits=ServerLimits(**chosen))
-    )
+    limits = ServerLimits(**chosen)
+    if args.workers > 1:
+        try:
+            status = serve_workers(
+                sock, args.workers, db_path=args.db, api_keys=issued, limits=limits, **options
+            )
+        finally:
+            sock.close()
+        print("LotusPay mock stopped.", file=sys.stderr)
+        return status
+    app = create_app(api_keys=issued, db_path=args.db, **options)
+    server = uvicorn.Server(uvicorn_config(app, args.host, args.port, limits=limits))
     stopped_by: list[int] = []
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler
     # it found: install one that records it, so a requested stop exits 0 rather than -15.

@@ -55,11 +55,8 @@ class _Api:
             raise ApiError(406, "This API only answers application/json.")
         if account.id not in self._known:
             self._known.add(account.id)
-            if self.store.open_account(account.id):
-                for index in range(self.seed_customers):
-                    self.store.create_customer(
-                        account.id, account.livemode, seed_customer_params(index)
-                    )
+            seed = (seed_customer_params(index) for index in range(self.seed_customers))
+            self.store.open_account(account.id, account.livemode, seed)
         return account
 
     # -- customers ------------------------------------------------------------------------------

@@ -7,11 +7,15 @@ and JSON answers for malformed HTTP: what uvicorn still answers itself is listed
 from __future__ import annotations
 
 import contextlib
+import os
 import secrets
+import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import httpx
 import uvicorn
@@ -22,6 +26,7 @@ from ._faults import resolve_faults
 from ._layer import FaultLayer, Rewrite
 from ._protocol import ServerLimits, protocol_for
 from ._quirks import resolve_quirks
+from ._store import Store
 
 __all__ = [
     "MockURL",
@@ -30,10 +35,15 @@ __all__ = [
     "create_app",
     "issue_keys",
     "running_mock",
+    "serve_workers",
     "uvicorn_config",
 ]
 
 _START_TIMEOUT = 10.0
+#: A dead worker is replaced, unless this many died within ``_DEATH_WINDOW`` seconds (they
+#: would keep dying): then every worker stops.
+_MAX_DEATHS = 5
+_DEATH_WINDOW = 10.0
 
 
 def issue_keys(count: int = 2) -> tuple[str, ...]:
@@ -206,3 +216,79 @@ def _wait_until_serving(server: uvicorn.Server, thread: threading.Thread, url: s
         time.sleep(0.01)
     server.should_exit = True
     raise RuntimeError(f"the mock server at {url} did not answer within {_START_TIMEOUT} s")
+
+
+def serve_workers(
+    sock: socket.socket,
+    workers: int,
+    *,
+    db_path: str,
+    api_keys: Sequence[str],
+    limits: ServerLimits | None = None,
+    **app_options: Any,
+) -> int:
+    """Serve the mock from ``workers`` forked processes sharing ``sock`` and one SQLite file.
+
+    The kernel spreads connections over the processes; each has its own connection to the
+    WAL file, where SQLite serializes the writes (:class:`Store`). Every worker accepts the same
+    ``api_keys`` (issue them before calling) and serves through the mock's protocol and limits.
+    Runs until SIGINT or SIGTERM, which stop every worker gracefully; a worker that dies is
+    restarted. Returns the exit status: 0 after a requested stop, 1 if a worker kept dying.
+    POSIX only (``os.fork``).
+    """
+    Store(db_path).close()  # create or migrate the file once, before any worker opens it
+    host, port = sock.getsockname()[:2]
+
+    def start() -> int:
+        pid = os.fork()
+        if pid:
+            return pid
+        status = 1
+        try:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                # uvicorn stops gracefully on these, then re-raises them to this no-op, so the
+                # store closes and the worker exits 0.
+                signal.signal(sig, lambda number, frame: None)
+            app = create_app(api_keys=api_keys, db_path=db_path, **app_options)
+            uvicorn.Server(uvicorn_config(app, host, port, limits=limits)).run(sockets=[sock])
+            app.state.store.close()
+            status = 0
+        finally:
+            sys.stderr.flush()
+            os._exit(status)
+
+    stopping: list[int] = []
+    started: dict[int, float] = {}  # worker pid -> start time
+
+    def stop(number: int, frame: object) -> None:
+        stopping.append(number)
+        for pid in started:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    status = 0
+    deaths: list[float] = []
+    try:
+        for _ in range(workers):
+            started[start()] = time.monotonic()
+        while started:
+            try:
+                pid, _ = os.wait()
+            except ChildProcessError:
+                break
+            if started.pop(pid, None) is None or stopping:
+                continue
+            deaths = [t for t in deaths if t > time.monotonic() - _DEATH_WINDOW]
+            deaths.append(time.monotonic())
+            if len(deaths) >= _MAX_DEATHS:
+                print(f"lotuspay-contract mock: {len(deaths)} workers died", file=sys.stderr)
+                status = 1
+                stop(signal.SIGTERM, None)
+                continue
+            print(f"lotuspay-contract mock: worker {pid} died; starting another", file=sys.stderr)
+            started[start()] = time.monotonic()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return status

@@ -1,0 +1,91 @@
+"""Pages from per-account ordinals and counters: the same answers as OFFSET and COUNT(*) gave,
+on a real SQLite file, including one written by the previous schema (migrated on open)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from mock_support import BANK_ACCOUNT
+
+from lotuspay_contract.conformance.mock._errors import ApiError
+from lotuspay_contract.conformance.mock._store import Store
+
+BANK = {k: v for k, v in BANK_ACCOUNT.items() if k != "account_number"}
+
+
+def _ids(page: list[str]) -> list[str]:
+    return [json.loads(text)["id"] for text in page]
+
+
+def test_pages_are_newest_first_slices_with_the_account_total(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "mock.sqlite3"))
+    made = [store.create_customer("a", False, {"name": f"c{i}"})["id"] for i in range(250)]
+    store.create_customer("b", False, {"name": "other account"})
+    newest = made[::-1]
+    for page, expected in ((1, newest[:100]), (2, newest[100:200]), (3, newest[200:])):
+        items, total = store.list_customers("a", limit=100, page=page, email=None)
+        assert (_ids(items), total) == (expected, 250)
+    assert store.list_customers("a", limit=100, page=4, email=None) == ([], 250)
+    assert _ids(store.list_customers("a", limit=7, page=3, email=None)[0]) == newest[14:21]
+    assert store.list_customers("nobody", limit=10, page=1, email=None) == ([], 0)
+    store.close()
+
+
+def test_embedded_bank_accounts_are_the_ten_most_recent(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "mock.sqlite3"))
+    first = store.create_customer("a", False, {"name": "first", "email": "x@example.in"})["id"]
+    second = store.create_customer("a", False, {"name": "second", "email": "x@example.in"})["id"]
+    banks = [store.create_bank_account("a", first, dict(BANK))["id"] for _ in range(12)]
+    with pytest.raises(ApiError):
+        store.create_bank_account("b", first, dict(BANK))  # another account's customer
+    page, total = store.list_customers("a", limit=10, page=1, email="x@example.in")
+    assert total == 2
+    assert _ids(page) == [second, first]
+    embedded = json.loads(page[1])["bank_accounts"]
+    assert embedded["total_count"] == 12
+    assert [b["id"] for b in embedded["data"]] == banks[::-1][:10]
+    assert json.loads(page[0])["bank_accounts"]["total_count"] == 0
+    assert _ids(store.list_bank_accounts("a", first, limit=5, page=3)[0]) == banks[::-1][10:]
+    assert store.list_bank_accounts("a", first, limit=5, page=3)[1] == 12
+    store.close()
+
+
+_OLD_SCHEMA = """
+CREATE TABLE customers (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,
+    email TEXT, doc TEXT NOT NULL);
+CREATE INDEX customers_account ON customers (account, seq);
+CREATE TABLE bank_accounts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,
+    customer TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE idempotency (
+    account TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, status INTEGER NOT NULL,
+    body TEXT NOT NULL, saved REAL NOT NULL, PRIMARY KEY (account, key));
+CREATE TABLE accounts (id TEXT PRIMARY KEY);
+"""
+
+
+def test_a_file_from_the_previous_schema_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(_OLD_SCHEMA)
+    for i in range(3):
+        doc = json.dumps({"id": f"CU{i}", "object": "customer", "name": f"c{i}"})
+        db.execute("INSERT INTO customers (id, account, doc) VALUES (?, 'a', ?)", (f"CU{i}", doc))
+    bank = json.dumps({"id": "BA0", "object": "bank_account"})
+    db.execute("INSERT INTO bank_accounts (id, account, customer, doc) VALUES ('BA0','a','CU1',?)",
+               (bank,))  # fmt: skip
+    db.execute("INSERT INTO accounts VALUES ('a')")
+    db.commit()
+    db.close()
+
+    store = Store(str(path))
+    items, total = store.list_customers("a", limit=10, page=1, email=None)
+    assert (_ids(items), total) == (["CU2", "CU1", "CU0"], 3)
+    assert json.loads(items[1])["bank_accounts"]["total_count"] == 1
+    made = store.create_customer("a", False, {"name": "new"})["id"]
+    assert _ids(store.list_customers("a", limit=2, page=1, email=None)[0]) == [made, "CU2"]
+    store.close()
