@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import os
 import random
+import re
 import signal
 import sys
 import threading
@@ -16,6 +17,8 @@ __all__ = ["register"]
 
 ENV_KEY = "LOTUSPAY_API_KEY"
 ENV_SECOND_KEY = "LOTUSPAY_SECOND_API_KEY"
+#: A secret key as LotusPay issues them; nothing is trimmed before the match.
+_KEY_SHAPE = re.compile(r"sk_(?:test|live)_[!-~]+")
 
 
 def _check_list(text: str) -> list[str]:
@@ -60,7 +63,51 @@ def _base_url(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"the base URL must start with http:// or https://, got {text!r}"
         )
-    return text.rstrip("/")
+    root = text.rstrip("/")
+    if root.endswith("/v1"):
+        raise argparse.ArgumentTypeError(
+            f"the base URL is the server root: drop /v1 (give {root[:-3]!r}, not {text!r}); "
+            "the suite adds /v1/... itself"
+        )
+    return root
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"the rate limit is a number of requests per second above 0, got {text!r}"
+        )
+    return value
+
+
+def _operation_list(text: str) -> list[str]:
+    from ..suite import OPERATION_IDS, unknown_operations
+
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    unknown = unknown_operations(items)
+    if unknown or not items:
+        raise argparse.ArgumentTypeError(
+            f"unknown operation {', '.join(unknown) or '(none given)'}: give OpenAPI operation "
+            f"ids separated by commas (known: {', '.join(OPERATION_IDS.values())})"
+        )
+    return items
+
+
+def _bad_key(name: str, key: str | None) -> str | None:
+    """Return a usage error when ``key`` is given but not shaped like a LotusPay secret key.
+
+    Nothing is trimmed: a key with a stray space is refused, not taken for another kind.
+    """
+    if key is None or _KEY_SHAPE.fullmatch(key):
+        return None
+    return (
+        f"{name} is not a LotusPay secret key: it must start with sk_test_ or sk_live_, "
+        "with no spaces around it"
+    )
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -122,6 +169,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="ID,...",
         help="only these check ids or families (see the README table)",
     )
+    parser.add_argument(
+        "--operations",
+        type=_operation_list,
+        metavar="ID,...",
+        help="only the checks that exercise these OpenAPI operation ids, e.g. "
+        "createCustomer,listCustomers (with --checks: both must hold)",
+    )
+    parser.add_argument(
+        "--rate-limit",
+        type=_rate,
+        metavar="N",
+        help="send at most N requests per second, retries included (e.g. 2 or 0.5; "
+        "default: no limit)",
+    )
     parser.add_argument("--seed", type=_seed, help="seed for generated data (default: random)")
     parser.add_argument("--report-json", metavar="PATH", help="write the JSON report here")
     parser.add_argument("--report-html", metavar="PATH", help="write the HTML report page here")
@@ -133,7 +194,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="NAME",
         help="with the embedded mock: simulate this bug (repeatable)",
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only the summary counts (no per-check lines, no findings)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -213,6 +279,12 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[str, str, str, str | Non
         yield str(url), label, url.api_keys[0], url.api_keys[1]
 
 
+def _har_path(args: argparse.Namespace) -> str | None:
+    """The HAR report path, when this build has the option."""
+    path = getattr(args, "report_har", None)
+    return path if isinstance(path, str) else None
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the suite; print the summary; write the reports; return the exit status."""
     from ..redact import mask_key, redact, remember_secret
@@ -244,11 +316,25 @@ def run(args: argparse.Namespace) -> int:
         return _usage_error(f"no API key: pass --api-key or set {ENV_KEY}")
     if args.second_api_key and args.second_api_key == args.api_key:
         return _usage_error("--second-api-key must be another account's key, not --api-key")
+    for name, given in (
+        ("--api-key", args.api_key),
+        ("--live-key", args.live_key),
+        ("--second-api-key", args.second_api_key),
+    ):
+        if (problem := _bad_key(name, given)) is not None:
+            return _usage_error(problem)
+    from ..report import unwritable
+
+    for path in (args.report_json, args.report_html, args.junitxml, _har_path(args)):
+        if path and (problem := unwritable(path)) is not None:
+            return _usage_error(problem)
     key = args.api_key or ""
     for secret in (args.api_key, args.second_api_key, args.live_key):
         remember_secret(secret)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
-    checks = select_checks(args.checks, args.tier)
+    checks = select_checks(args.checks, args.tier, args.operations)
+    if not checks:
+        return _usage_error("no check matches --checks and --operations together")
     result = None
     terminated = False
     try:
@@ -267,16 +353,20 @@ def run(args: argparse.Namespace) -> int:
                 live_key=args.live_key,
             )
             limit = max_duration_for(settings, args.max_duration)
-            print(
-                redact(
-                    f"lotuspay-contract run {settings.run_id}: target {label}, key "
-                    f"{mask_key(key)}, tier {args.tier}, seed {seed}, at most {limit:g} s"
-                    f"{', strict' if args.strict else ''}"
+            if not args.quiet:
+                pace = f", {args.rate_limit:g} requests/s" if args.rate_limit else ""
+                print(
+                    redact(
+                        f"lotuspay-contract run {settings.run_id}: target {label}, key "
+                        f"{mask_key(key)}, tier {args.tier}, seed {seed}, at most {limit:g} s"
+                        f"{pace}{', strict' if args.strict else ''}"
+                    )
                 )
+                for notice in notices_for(settings, checks):
+                    print(f"note: {notice}")
+            result = run_suite(
+                settings, checks=checks, max_duration=limit, rate_limit=args.rate_limit
             )
-            for notice in notices_for(settings, checks):
-                print(f"note: {notice}")
-            result = run_suite(settings, checks=checks, max_duration=limit)
         terminated = bool(received)
     except _Terminated:
         if result is None:  # before the run started: nothing to report
@@ -325,8 +415,9 @@ def _finish(args: argparse.Namespace, result: Any) -> int:
     if findings and not args.quiet:
         print()
         print(findings)
-    print()
-    print(render_summary(result))
+    if not args.quiet:
+        print()
+    print(render_summary(result, quiet=args.quiet))
     if result.stopped:
         print(f"stopped early: {result.stopped}")
     return 0

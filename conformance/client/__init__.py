@@ -15,6 +15,7 @@ from ._client import (
     key_mode,
     render_curl,
 )
+from ._rate import RateLimit
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -22,6 +23,7 @@ __all__ = [
     "Exchange",
     "LiveWriteRefused",
     "LotusPayClient",
+    "RateLimit",
     "TargetError",
     "form_pairs",
     "key_mode",

@@ -7,8 +7,17 @@ the ``strategies``/``schemas`` packages; never ``report``, ``cli``, ``plugin`` o
 """
 
 from . import checks as _builtin_checks  # noqa: F401  (registers the built-in checks)
-from ._context import RUN_METADATA_KEY, TIERS, CheckContext, RunSettings, Session, Tier
+from ._context import (
+    RUN_METADATA_KEY,
+    TIERS,
+    CheckContext,
+    NotExercised,
+    RunSettings,
+    Session,
+    Tier,
+)
 from ._failure import CheckFailure
+from ._operations import OPERATION_IDS, check_operations, unknown_operations
 from ._registry import (
     FAMILIES,
     TIER_NAMES,
@@ -23,6 +32,7 @@ from ._runner import (
     DEADLINE_REASON,
     DEFAULT_MAX_DURATION,
     INTERRUPTED_REASON,
+    NO_EVIDENCE_REASON,
     CheckResult,
     RunResult,
     TargetUnreachable,
@@ -34,6 +44,7 @@ from ._runner import (
     response_result,
     run_check,
     run_suite,
+    run_traffic,
     select_checks,
 )
 
@@ -42,6 +53,8 @@ __all__ = [
     "DEFAULT_MAX_DURATION",
     "FAMILIES",
     "INTERRUPTED_REASON",
+    "NO_EVIDENCE_REASON",
+    "OPERATION_IDS",
     "RUN_METADATA_KEY",
     "TIERS",
     "TIER_NAMES",
@@ -49,12 +62,14 @@ __all__ = [
     "CheckContext",
     "CheckFailure",
     "CheckResult",
+    "NotExercised",
     "RunResult",
     "RunSettings",
     "Session",
     "TargetUnreachable",
     "Tier",
     "all_checks",
+    "check_operations",
     "close_session",
     "get_check",
     "max_duration_for",
@@ -66,6 +81,8 @@ __all__ = [
     "response_result",
     "run_check",
     "run_suite",
+    "run_traffic",
     "scenario_check",
     "select_checks",
+    "unknown_operations",
 ]

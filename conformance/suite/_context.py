@@ -11,7 +11,9 @@ from typing import Any, NoReturn
 
 from ..client import Exchange, LotusPayClient, form_pairs
 from ..validation import Level, validate
+from ._evidence import Evidence
 from ._failure import CheckFailure
+from ._operations import judges
 from ._registry import RULE_TAGS, Check, level_of
 
 __all__ = [
@@ -91,6 +93,8 @@ class Session:
         self.cache: dict[str, Any] = {}
         self.response_contexts = {c.id: CheckContext(c, self) for c in response_checks}
         self.exchanges = 0
+        #: Every answer the run saw, by (operation, status): the coverage table's rows.
+        self.seen = Evidence()
         for each in (client, live_client):
             if each is not None:
                 each.on_exchange = self.observe
@@ -98,7 +102,10 @@ class Session:
     def observe(self, exchange: Exchange) -> None:
         """Run every selected response check on ``exchange``."""
         self.exchanges += 1
+        self.seen.add(exchange)
         for ctx in self.response_contexts.values():
+            if judges(ctx.check.id, exchange):
+                ctx.judge(exchange)
             try:
                 ctx.check.func(ctx, exchange)
             except CheckFailure as failure:
@@ -120,6 +127,8 @@ class CheckContext:
         self.findings: list[CheckFailure] = []
         self._seen: set[tuple[str, str, str, str]] = set()
         self.occurrences = 0
+        #: The answers this check judged: a pass without any is "not exercised".
+        self.evidence = Evidence()
         seed = session.settings.seed ^ zlib.crc32(check.id.encode())
         self.rng = random.Random(seed)
 
@@ -150,6 +159,8 @@ class CheckContext:
     ) -> CheckFailure:
         """Build a finding at ``level``, else the level of the contract ``rule`` it cites, else
         the check's own level."""
+        if exchange is not None:
+            self.judge(exchange)
         if level is None and rule is not None and rule in RULE_TAGS:
             level = level_of(rule)
         return CheckFailure(
@@ -165,6 +176,10 @@ class CheckContext:
             rule=rule,
             status=None if exchange is None else exchange.status,
         )
+
+    def judge(self, exchange: Exchange) -> None:
+        """Count ``exchange`` as an answer this check judged (the judging helpers call it)."""
+        self.evidence.add(exchange)
 
     def add(self, failure: CheckFailure) -> None:
         """Record ``failure`` once (findings are deduplicated and capped)."""
@@ -188,6 +203,8 @@ class CheckContext:
 
     def expect(self, condition: bool, message: str, **kwargs: Any) -> None:
         """Fail with ``message`` unless ``condition`` holds."""
+        if kwargs.get("exchange") is not None:
+            self.judge(kwargs["exchange"])
         if not condition:
             self.fail(message, **kwargs)
 
@@ -199,6 +216,7 @@ class CheckContext:
         200 stands for any 2xx: the docs promise a successful answer, not its precise code
         (200 precisely is a convention, judged by CUS-HTTP-002 at its own level).
         """
+        self.judge(exchange)
         success = 200 in statuses and 200 <= exchange.status < 300
         if statuses and exchange.status not in statuses and not success:
             wanted = ["2xx" if s == 200 else str(s) for s in statuses]
@@ -286,6 +304,7 @@ class CheckContext:
 
     def validate(self, document: Any, schema: str, exchange: Exchange, *, prefix: str = "") -> bool:
         """Record every rule ``document`` breaks, each at its own level; True if no MUST broke."""
+        self.judge(exchange)
         ok = True
         for violation in validate(document, schema, strict=True):
             ok = ok and violation.level is not Level.MUST
