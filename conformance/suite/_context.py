@@ -11,8 +11,9 @@ from typing import Any, NoReturn
 
 from ..client import Exchange, LotusPayClient, form_pairs
 from ..validation import Level, validate
-from ._evidence import Evidence
+from ._evidence import Evidence, NotExercised
 from ._failure import CheckFailure
+from ._names import NAMES as _NAMES
 from ._operations import judges
 from ._registry import RULE_TAGS, Check, level_of
 
@@ -29,15 +30,6 @@ __all__ = [
 #: Every object the suite creates carries this metadata key, valued with the run id.
 RUN_METADATA_KEY = "lotuspay_contract_run"
 _MAX_FINDINGS_PER_CHECK = 20
-
-
-class NotExercised(Exception):
-    """A check judged nothing (raised by :meth:`CheckContext.not_exercised`): never a pass;
-    the runner reports the check as "not exercised", with the reason."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -93,8 +85,7 @@ class Session:
         self.cache: dict[str, Any] = {}
         self.response_contexts = {c.id: CheckContext(c, self) for c in response_checks}
         self.exchanges = 0
-        #: Every answer the run saw, by (operation, status): the coverage table's rows.
-        self.seen = Evidence()
+        self.seen = Evidence()  # every answer of the run: the coverage table's rows
         for each in (client, live_client):
             if each is not None:
                 each.on_exchange = self.observe
@@ -127,8 +118,7 @@ class CheckContext:
         self.findings: list[CheckFailure] = []
         self._seen: set[tuple[str, str, str, str]] = set()
         self.occurrences = 0
-        #: The answers this check judged: a pass without any is "not exercised".
-        self.evidence = Evidence()
+        self.evidence = Evidence()  # what it judged: a pass without any is "not exercised"
         seed = session.settings.seed ^ zlib.crc32(check.id.encode())
         self.rng = random.Random(seed)
 
@@ -159,8 +149,7 @@ class CheckContext:
     ) -> CheckFailure:
         """Build a finding at ``level``, else the level of the contract ``rule`` it cites, else
         the check's own level."""
-        if exchange is not None:
-            self.judge(exchange)
+        self.judge(exchange)
         if level is None and rule is not None and rule in RULE_TAGS:
             level = level_of(rule)
         return CheckFailure(
@@ -177,7 +166,7 @@ class CheckContext:
             status=None if exchange is None else exchange.status,
         )
 
-    def judge(self, exchange: Exchange) -> None:
+    def judge(self, exchange: Exchange | None) -> None:
         """Count ``exchange`` as an answer this check judged (the judging helpers call it)."""
         self.evidence.add(exchange)
 
@@ -203,8 +192,7 @@ class CheckContext:
 
     def expect(self, condition: bool, message: str, **kwargs: Any) -> None:
         """Fail with ``message`` unless ``condition`` holds."""
-        if kwargs.get("exchange") is not None:
-            self.judge(kwargs["exchange"])
+        self.judge(kwargs.get("exchange"))
         if not condition:
             self.fail(message, **kwargs)
 
@@ -422,17 +410,3 @@ class CheckContext:
         if not isinstance(body, dict) or not isinstance(body.get("id"), str) or not body["id"]:
             self.fail("create a bank account: the answer has no id", exchange=exchange, actual=body)
         return exchange, body
-
-
-_NAMES = (
-    ("Asha", "Verma"),
-    ("Ravi", "Iyer"),
-    ("Priya", "Nair"),
-    ("Arjun", "Reddy"),
-    ("Meera", "Joshi"),
-    ("Vikram", "Singh"),
-    ("Ananya", "Das"),
-    ("Karthik", "Subramanian"),
-    ("आशा", "वर्मा"),
-    ("ரவி", "ஐயர்"),
-)

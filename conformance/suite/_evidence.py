@@ -15,7 +15,16 @@ from typing import Any
 from ..client import Exchange
 from ._operations import operation_id
 
-__all__ = ["Evidence", "coverage_rows"]
+__all__ = ["Evidence", "NotExercised", "coverage_rows"]
+
+
+class NotExercised(Exception):
+    """A check judged nothing (raised by ``CheckContext.not_exercised``): never a pass;
+    the runner reports the check as "not exercised", with the reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class Evidence:
@@ -27,9 +36,9 @@ class Evidence:
         # every answer alive.
         self._held: weakref.WeakValueDictionary[int, Exchange] = weakref.WeakValueDictionary()
 
-    def add(self, exchange: Exchange) -> None:
-        """Count ``exchange`` as judged (again is a no-op)."""
-        if self._held.get(id(exchange)) is exchange:
+    def add(self, exchange: Exchange | None) -> None:
+        """Count ``exchange`` as judged (again, or None, is a no-op)."""
+        if exchange is None or self._held.get(id(exchange)) is exchange:
             return
         self._held[id(exchange)] = exchange
         self.counts[(operation_id(exchange), exchange.status)] += 1

@@ -17,7 +17,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -37,8 +37,8 @@ from . import checks as _builtin_checks  # noqa: F401  (registers the built-in c
 from ._context import CheckContext, NotExercised, RunSettings, Session
 from ._evidence import coverage_rows
 from ._failure import CheckFailure
-from ._operations import check_operations
-from ._registry import FAMILIES, Check, all_checks, get_check
+from ._registry import Check, get_check
+from ._selection import notices_for, select_checks
 
 __all__ = [
     "DEADLINE_REASON",
@@ -148,27 +148,6 @@ class RunResult:
     def exit_code(self) -> int:
         """0 when every check ran and none fails, 1 otherwise."""
         return 1 if self.cut or any(r.failing for r in self.results) else 0
-
-
-def select_checks(
-    selection: Iterable[str] | None, tier: str, operations: Iterable[str] | None = None
-) -> list[Check]:
-    """Return the checks to run: ``selection`` (ids or family names) or the tier's checks;
-    with ``operations`` (OpenAPI operation ids), only the checks that exercise one of them."""
-    if operations:
-        wanted_ops = set(operations)
-        chosen = select_checks(selection, tier)
-        return [c for c in chosen if check_operations(c) & wanted_ops]
-    if not selection:
-        return [c for c in all_checks() if c.runs_in(tier)]
-    wanted: list[Check] = []
-    for item in selection:
-        picked = [c for c in all_checks() if c.family == item] if item in FAMILIES else None
-        for check in picked or [get_check(item)]:
-            if check not in wanted:
-                wanted.append(check)
-    order = all_checks()
-    return sorted(wanted, key=order.index)
 
 
 def _status(findings: Sequence[CheckFailure], strict: bool) -> str:
@@ -340,20 +319,6 @@ def run_traffic(session: Session) -> None:
         send_traffic(session)
     except TargetError as exc:
         _record_target_error(session, exc)
-
-
-def notices_for(settings: RunSettings, chosen: Sequence[Check]) -> list[str]:
-    """Return what the user must know before the run: skipped writes, missing keys."""
-    notices = []
-    if key_mode(settings.api_key) == "live" and not settings.allow_live:
-        writes = sum(1 for c in chosen if c.writes)
-        notices.append(
-            f"live key: {writes} check(s) that create objects are skipped and every write is "
-            "refused; pass --allow-live to run them against live data"
-        )
-    if settings.live_key is None and any(c.needs_live_key for c in chosen):
-        notices.append("no live key: the live/test separation check is skipped (--live-key)")
-    return notices
 
 
 def _preflight(session: Session) -> None:
