@@ -99,6 +99,11 @@ class _Suite:
         report = pytest.CollectReport(suite.nodeid, "passed", None, list(ours))
         session.ihook.pytest_collectreport(report=report)
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Keep the checks left after deselection (``-k``): the run and its reports are those."""
+        kept = {item.check.id for item in session.items if isinstance(item, _CheckItem)}
+        self.checks = [c for c in self.checks if c.id in kept]
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> None:
         """Open the run's session before the first check: an unreachable target ends pytest
