@@ -163,7 +163,15 @@ def test_summary_shows_the_run_and_the_counts() -> None:
     assert "Run id 20260101t000000abcdef Key sk_test_**** Finished 2026-01-01T00:00:02Z" in summary
     assert "Duration 1.5 s Requests 99" in summary
     counts = [squash(e["text"]) for e in elements(html, cls="count")]
-    assert counts == ["2 passed", "1 failed", "0 error", "1 warned", "0 noted", "1 skipped"]
+    assert counts == [
+        "2 passed",
+        "1 failed",
+        "0 error",
+        "1 warned",
+        "0 noted",
+        "0 not exercised",
+        "1 skipped",
+    ]
     assert "no live key" in squash(elements(html, cls="notices")[0]["text"])
 
 
@@ -300,7 +308,7 @@ def test_long_values_and_many_findings_are_cut() -> None:
         (
             {"checks": [{"id": "CUS-X-001", "status": "great"}]},
             "check CUS-X-001 has status 'great', not one of passed, failed, error, warned, "
-            "noted, skipped",
+            "noted, not_exercised, skipped",
         ),
     ],
 )
@@ -308,6 +316,32 @@ def test_what_is_not_a_report_is_refused(data: Any, reason: str) -> None:
     with pytest.raises(NotAReport) as info:
         render_html(data)
     assert str(info.value) == reason
+
+
+def test_not_exercised_checks_and_the_coverage_table_are_shown() -> None:
+    evidence = [{"operation": "listCustomers", "status": 200, "answers": 3}]
+    report = {
+        **REPORT,
+        "checks": [
+            check("CUS-HTTP-001", "passed", judged=3, evidence=evidence),
+            check("CUS-SHAPE-003", "not_exercised", reason="judged no answer", judged=0),
+        ],
+        "coverage": [
+            {"operation": "listCustomers", "status": 200, "answers": 3, "checks": ["CUS-HTTP-001"]},
+            {"operation": "undocumented", "status": 405, "answers": 1, "checks": []},
+        ],
+    }
+    html = render_html(report)
+    row = by_id(html, "check-CUS-SHAPE-003")
+    assert row["attrs"]["class"] == "status-not_exercised"
+    assert squash(row["text"]).startswith("not exercised CUS-SHAPE-003 MUST")
+    assert "(not exercised: judged no answer)" in squash(row["text"])
+    assert "judged: listCustomers 200 x3" in squash(by_id(html, "check-CUS-HTTP-001")["text"])
+    summary = squash(elements(html, cls="verdict")[0]["text"])
+    assert summary == "FAIL 1 of 2 checks passed, 1 not exercised."
+    rows = [squash(r["text"]) for r in elements(html, tag="tr") if "coverage" not in r["attrs"]]
+    assert "listCustomers 200 3 CUS-HTTP-001" in rows
+    assert "undocumented 405 1 no check" in rows
 
 
 def test_a_minimal_report_renders() -> None:
@@ -431,13 +465,22 @@ def test_run_writes_the_html_report(faulty_run: tuple[Path, Path, int, str]) -> 
     data = json.loads(report.read_text(encoding="utf-8"))
     html = page.read_text(encoding="utf-8")
     rows = elements(html, tag="tr", cls="check")
-    assert [squash(r["text"]).split()[1] for r in rows] == [c["id"] for c in data["checks"]]
+    ids = [re.search(r"CUS-[A-Z]+-\d+", r["text"]).group() for r in rows]  # type: ignore[union-attr]
+    assert ids == [c["id"] for c in data["checks"]]
     assert squash(elements(html, cls="verdict")[0]["text"]).startswith("FAIL ")
     listing = squash(by_id(html, "check-CUS-LIST-001")["text"])
     assert listing.startswith("FAIL CUS-LIST-001 MUST Customers are listed newest first")
     assert "Reproduce with curl -X GET" in listing
     assert "sk_test_****" in listing
     assert by_id(html, "check-CUS-HTTP-001")["attrs"]["class"] == "status-passed"
+    # No bank account in these families' traffic: its shape check judged nothing, and says so.
+    unjudged = by_id(html, "check-CUS-SHAPE-003")
+    assert unjudged["attrs"]["class"] == "status-not_exercised"
+    assert squash(unjudged["text"]).startswith("not exercised CUS-SHAPE-003")
+    assert "judged:" not in unjudged["text"]
+    assert "judged: listCustomers 200" in squash(by_id(html, "check-CUS-SHAPE-002")["text"])
+    coverage = squash(elements(html, tag="table", cls="coverage")[0]["text"])
+    assert "listCustomers 200" in coverage
     for text in (html, output, report.read_text(encoding="utf-8")):
         assert SECRET_PART not in text
 
@@ -449,8 +492,9 @@ def test_run_says_when_it_cannot_write_the_page(
     code = main(["run", "--checks", "CUS-HTTP-001", "--seed", "1", "--report-html", str(target)])
     assert code == 2
     err = capsys.readouterr().err
-    assert (
-        err == f"lotuspay-contract run: error: cannot write {target}: No such file or directory\n"
+    assert err == (
+        f"lotuspay-contract run: error: cannot write the report {target}: "
+        f"the folder {target.parent} does not exist\n"
     )
 
 
@@ -540,6 +584,10 @@ def test_the_page_works_in_a_headless_browser(
             page.get_by_role("button", name="Expand all findings").click()
             opened = page.locator("details.findings[open]").count()
             assert opened == page.locator("details.findings").count() > 1
+            # A check that judged nothing reads as such, and the coverage table is on the page.
+            unjudged = page.locator("#check-CUS-SHAPE-003 .badge")
+            assert unjudged.inner_text() == "not exercised"
+            assert page.locator("table.coverage").is_visible()
             page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
         finally:
             browser.close()

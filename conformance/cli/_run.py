@@ -12,27 +12,21 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from ._run_options import (
+    _bad_key,
+    _base_url,
+    _check_list,
+    _operation_list,
+    _rate,
+    _seconds,
+    _seed,
+    unknown_checks,
+)
+
 __all__ = ["register"]
 
 ENV_KEY = "LOTUSPAY_API_KEY"
 ENV_SECOND_KEY = "LOTUSPAY_SECOND_API_KEY"
-
-
-def _check_list(text: str) -> list[str]:
-    items = [item.strip() for item in text.split(",") if item.strip()]
-    if not items:
-        raise argparse.ArgumentTypeError(_unknown_checks(["(none given)"]))
-    return items
-
-
-def _unknown_checks(unknown: list[str]) -> str:
-    from ..suite import FAMILIES
-
-    return (
-        f"unknown check {', '.join(unknown)}: give check ids or family names separated by "
-        f"commas, e.g. CUS-LIST-003,transport (families: {', '.join(FAMILIES)}; "
-        f"'lotuspay-contract checks' lists the ids)"
-    )
 
 
 def _load_packs(args: argparse.Namespace) -> str | None:
@@ -46,37 +40,7 @@ def _load_packs(args: argparse.Namespace) -> str | None:
         return str(exc)
     known = {c.id for c in all_checks()} | set(FAMILIES)
     unknown = [item for item in args.checks or () if item not in known]
-    return _unknown_checks(unknown) if unknown else None
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"the seed must be an integer, got {text!r}") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"the seed must be between 0 and 2**63 - 1, got {value}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 86400:
-        raise argparse.ArgumentTypeError(
-            f"the maximum duration is a number of seconds above 0 and at most 86400, got {text!r}"
-        )
-    return value
-
-
-def _base_url(text: str) -> str:
-    if not text.startswith(("http://", "https://")):
-        raise argparse.ArgumentTypeError(
-            f"the base URL must start with http:// or https://, got {text!r}"
-        )
-    return text.rstrip("/")
+    return unknown_checks(unknown) if unknown else None
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -141,6 +105,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     from ._checks import add_checks_module_option
 
     add_checks_module_option(parser)
+    parser.add_argument(
+        "--operations",
+        type=_operation_list,
+        metavar="ID,...",
+        help="only the checks that exercise these OpenAPI operation ids, e.g. "
+        "createCustomer,listCustomers (with --checks: both must hold)",
+    )
+    parser.add_argument(
+        "--rate-limit",
+        type=_rate,
+        metavar="N",
+        help="send at most N requests per second, retries included (e.g. 2 or 0.5; "
+        "default: no limit)",
+    )
     parser.add_argument("--seed", type=_seed, help="seed for generated data (default: random)")
     parser.add_argument("--report-json", metavar="PATH", help="write the JSON report here")
     parser.add_argument("--report-html", metavar="PATH", help="write the HTML report page here")
@@ -157,7 +135,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="NAME",
         help="with the embedded mock: simulate this bug (repeatable)",
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only the summary counts (no per-check lines, no findings)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -237,6 +220,12 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[str, str, str, str | Non
         yield str(url), label, url.api_keys[0], url.api_keys[1]
 
 
+def _har_path(args: argparse.Namespace) -> str | None:
+    """The HAR report path, when this build has the option."""
+    path = getattr(args, "report_har", None)
+    return path if isinstance(path, str) else None
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the suite; print the summary; write the reports; return the exit status."""
     from ..redact import mask_key, redact, remember_secret
@@ -271,11 +260,25 @@ def run(args: argparse.Namespace) -> int:
         return _usage_error(f"no API key: pass --api-key or set {ENV_KEY}")
     if args.second_api_key and args.second_api_key == args.api_key:
         return _usage_error("--second-api-key must be another account's key, not --api-key")
+    for name, given in (
+        ("--api-key", args.api_key),
+        ("--live-key", args.live_key),
+        ("--second-api-key", args.second_api_key),
+    ):
+        if (problem := _bad_key(name, given)) is not None:
+            return _usage_error(problem)
+    from ..report import unwritable
+
+    for path in (args.report_json, args.report_html, args.junitxml, _har_path(args)):
+        if path and (problem := unwritable(path)) is not None:
+            return _usage_error(problem)
     key = args.api_key or ""
     for secret in (args.api_key, args.second_api_key, args.live_key):
         remember_secret(secret)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
-    checks = select_checks(args.checks, args.tier)
+    checks = select_checks(args.checks, args.tier, args.operations)
+    if not checks:
+        return _usage_error("no check matches --checks and --operations together")
     recorder = None
     if args.report_har:  # checked and recording before the run starts
         from ..report import HarRecorder
@@ -306,16 +309,20 @@ def run(args: argparse.Namespace) -> int:
                 live_key=args.live_key,
             )
             limit = max_duration_for(settings, args.max_duration)
-            print(
-                redact(
-                    f"lotuspay-contract run {settings.run_id}: target {label}, key "
-                    f"{mask_key(key)}, tier {args.tier}, seed {seed}, at most {limit:g} s"
-                    f"{', strict' if args.strict else ''}"
+            if not args.quiet:
+                pace = f", {args.rate_limit:g} requests/s" if args.rate_limit else ""
+                print(
+                    redact(
+                        f"lotuspay-contract run {settings.run_id}: target {label}, key "
+                        f"{mask_key(key)}, tier {args.tier}, seed {seed}, at most {limit:g} s"
+                        f"{pace}{', strict' if args.strict else ''}"
+                    )
                 )
+                for notice in notices_for(settings, checks):
+                    print(f"note: {notice}")
+            result = run_suite(
+                settings, checks=checks, max_duration=limit, rate_limit=args.rate_limit
             )
-            for notice in notices_for(settings, checks):
-                print(f"note: {notice}")
-            result = run_suite(settings, checks=checks, max_duration=limit)
         terminated = bool(received)
     except _Terminated:
         if result is None:  # before the run started: nothing to report
@@ -369,8 +376,9 @@ def _finish(args: argparse.Namespace, result: Any, recorder: Any = None) -> int:
     if findings and not args.quiet:
         print()
         print(findings)
-    print()
-    print(render_summary(result))
+    if not args.quiet:
+        print()
+    print(render_summary(result, quiet=args.quiet))
     if result.stopped:
         print(f"stopped early: {result.stopped}")
     return 0

@@ -16,6 +16,7 @@ from ._client import (
     render_curl,
 )
 from ._observe import observe_exchanges
+from ._rate import RateLimit
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -23,6 +24,7 @@ __all__ = [
     "Exchange",
     "LiveWriteRefused",
     "LotusPayClient",
+    "RateLimit",
     "TargetError",
     "form_pairs",
     "key_mode",

@@ -30,6 +30,7 @@ import httpx
 from ..redact import mask_key, redact, remember_secret
 from ..validation import loads_strict
 from ._observe import notify
+from ._rate import RateLimit
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -199,6 +200,7 @@ class LotusPayClient:
         run_deadline: float | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         on_exchange: Callable[[Exchange], None] | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
@@ -211,6 +213,8 @@ class LotusPayClient:
         #: ``time.monotonic()`` past which :class:`DeadlineReached` is raised; None: no deadline.
         self.run_deadline = run_deadline
         self.on_exchange = on_exchange
+        #: Paces every request sent, retries included; shared by clients of one target.
+        self.rate_limit = rate_limit
         self.secrets: set[str] = {api_key} if api_key else set()
         remember_secret(api_key)
         # A private event loop: asyncio.wait_for gives a deadline on the whole answer (see _send).
@@ -301,6 +305,8 @@ class LotusPayClient:
         try:
             for attempt in range(1, self.max_retries + 2):
                 exchange.attempts = attempt
+                if self.rate_limit is not None:
+                    self.rate_limit.wait(self.time_left)
                 self._send(exchange, send_headers, auth, started)
                 retryable = exchange.status == 429 or (exchange.status == 503 and retry_503)
                 if not retryable or attempt > self.max_retries or self.retry_budget <= 0:

@@ -9,6 +9,9 @@ The run has a deadline (``--lotuspay-max-duration``, by default the tier's): che
 then are skipped as ``not run: deadline`` and the session fails. The reports are written at
 session finish whatever happened (failures, a crashed check, Ctrl-C).
 
+Usage errors (a malformed key, a URL ending in /v1, an unwritable report path) and an
+unreachable target stop pytest at once with one line and a non-zero status, as the CLI does.
+
 The fixtures ``lotuspay_client`` and ``lotuspay_mock`` are available to any test suite. Heavy
 modules (the runner, the mock, httpx) are imported only when used.
 """
@@ -25,6 +28,8 @@ from ._options import (
     OPTION_KEY,
     OPTION_LIVE_KEY,
     OPTION_MAX_DURATION,
+    OPTION_OPERATIONS,
+    OPTION_RATE_LIMIT,
     OPTION_REPORT_HAR,
     OPTION_REPORT_HTML,
     OPTION_REPORT_JSON,
@@ -44,6 +49,8 @@ __all__ = [
     "OPTION_KEY",
     "OPTION_LIVE_KEY",
     "OPTION_MAX_DURATION",
+    "OPTION_OPERATIONS",
+    "OPTION_RATE_LIMIT",
     "OPTION_REPORT_HAR",
     "OPTION_REPORT_HTML",
     "OPTION_REPORT_JSON",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from typing import Final
 
 import pytest
@@ -21,9 +22,12 @@ OPTION_REPORT_HAR: Final = "--lotuspay-report-har"
 OPTION_SEED: Final = "--lotuspay-seed"
 OPTION_MAX_DURATION: Final = "--lotuspay-max-duration"
 OPTION_CHECKS_MODULE: Final = "--lotuspay-checks-module"
+OPTION_RATE_LIMIT: Final = "--lotuspay-rate-limit"
+OPTION_OPERATIONS: Final = "--lotuspay-operations"
 ENV_KEY: Final = "LOTUSPAY_API_KEY"
 _TIERS: Final = ("smoke", "standard", "deep")
 _MARKER: Final = "lotuspay_check"
+_KEY_SHAPE: Final = re.compile(r"sk_(?:test|live)_[!-~]+")
 
 
 class LotusPayWarning(UserWarning):
@@ -35,7 +39,37 @@ def _url(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"The LotusPay URL must start with http:// or https://, but {text!r} does not."
         )
-    return text.rstrip("/")
+    root = text.rstrip("/")
+    if root.endswith("/v1"):
+        raise argparse.ArgumentTypeError(
+            f"The LotusPay URL is the server root: drop /v1 (give {root[:-3]!r}, not {text!r})."
+        )
+    return root
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"The rate limit is a number of requests per second above 0, but {text!r} was given."
+        )
+    return value
+
+
+def _operations(text: str) -> list[str]:
+    from ..suite import OPERATION_IDS, unknown_operations
+
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    unknown = unknown_operations(items)
+    if unknown or not items:
+        raise argparse.ArgumentTypeError(
+            f"Unknown operation {', '.join(unknown) or '(none given)'}: give OpenAPI operation "
+            f"ids separated by commas (known: {', '.join(OPERATION_IDS.values())})."
+        )
+    return items
 
 
 def _tier(text: str) -> str:
@@ -72,9 +106,11 @@ def _max_duration(text: str) -> float:
 
 
 def _key(text: str) -> str:
-    if not text.startswith(("sk_test_", "sk_live_")):
+    # Nothing is trimmed: " sk_live_x" is refused, not taken for a key of some mode.
+    if not _KEY_SHAPE.fullmatch(text):
         raise argparse.ArgumentTypeError(
-            "A LotusPay secret key starts with sk_test_ or sk_live_; the key given does not."
+            "A LotusPay secret key starts with sk_test_ or sk_live_ and has no spaces around it; "
+            "the key given does not."
         )
     return text
 
@@ -140,4 +176,16 @@ def add_options(parser: pytest.Parser) -> None:
         help="load custom checks from this module: a dotted name importable from the current "
         "directory or a path to a .py file (repeatable; installed packs of the entry point "
         "group lotuspay_contract.checks are always loaded)",
+    )
+    group.addoption(
+        OPTION_RATE_LIMIT,
+        type=_rate,
+        metavar="N",
+        help="send at most N requests per second, retries included (default: no limit)",
+    )
+    group.addoption(
+        OPTION_OPERATIONS,
+        type=_operations,
+        metavar="ID,...",
+        help="only the checks that exercise these OpenAPI operation ids, e.g. createCustomer",
     )

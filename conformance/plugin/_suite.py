@@ -6,6 +6,7 @@ import argparse
 import secrets
 import time
 import warnings
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -18,6 +19,8 @@ from ._options import (
     OPTION_KEY,
     OPTION_LIVE_KEY,
     OPTION_MAX_DURATION,
+    OPTION_OPERATIONS,
+    OPTION_RATE_LIMIT,
     OPTION_REPORT_HAR,
     OPTION_REPORT_HTML,
     OPTION_REPORT_JSON,
@@ -83,6 +86,14 @@ class _Suite:
         )
         self.report_path: str | None = config.getoption(OPTION_REPORT_JSON)
         self.html_path: str | None = config.getoption(OPTION_REPORT_HTML)
+        from ..report import unwritable
+
+        junit = getattr(config.option, "xmlpath", None)
+        for path in (self.report_path, self.html_path, junit):
+            if path and (problem := unwritable(path)) is not None:
+                raise pytest.UsageError(f"lotuspay: {problem}")
+        self.rate_limit: float | None = config.getoption(OPTION_RATE_LIMIT)
+        self.operations: list[str] | None = config.getoption(OPTION_OPERATIONS)
         self.max_duration = max_duration_for(self.settings, config.getoption(OPTION_MAX_DURATION))
         self.started: float | None = None
         self.checks: list[Check] = []
@@ -97,7 +108,7 @@ class _Suite:
     ) -> None:
         from ..suite import select_checks
 
-        self.checks = select_checks(None, self.settings.tier.name)
+        self.checks = select_checks(None, self.settings.tier.name, self.operations)
         # Response checks judge all traffic, so they run after every scenario check.
         ordered = sorted(self.checks, key=lambda c: c.kind == "response")
         suite = _SuiteCollector.from_parent(session, name="lotuspay", nodeid="lotuspay")
@@ -107,32 +118,57 @@ class _Suite:
         report = pytest.CollectReport(suite.nodeid, "passed", None, list(ours))
         session.ihook.pytest_collectreport(report=report)
 
-    def result_of(self, check: Check) -> CheckResult:
-        from ..client import DeadlineReached
-        from ..suite import (
-            DEADLINE_REASON,
-            CheckResult,
-            TargetUnreachable,
-            open_session,
-            response_result,
-            run_check,
-        )
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Keep the checks left after deselection (``-k``): the run and its reports are those."""
+        kept = {item.check.id for item in session.items if isinstance(item, _CheckItem)}
+        self.checks = [c for c in self.checks if c.id in kept]
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> None:
+        """Open the run's session before the first check: an unreachable target ends pytest
+        here, with one line and a usage error's status, not with a failure per check."""
+        if session.config.option.collectonly or not self.checks:
+            return
+        self._open()
+        if self.unreachable is not None:
+            from ..redact import redact
+
+            pytest.exit(
+                redact(f"lotuspay: target unreachable: {self.unreachable}"),
+                returncode=pytest.ExitCode.USAGE_ERROR,
+            )
+
+    def _open(self) -> None:
+        """Open the session once (and send the built-in traffic when only response checks run);
+        record an unreachable target or a deadline passed at the start."""
+        from ..client import DeadlineReached
+        from ..suite import TargetUnreachable, open_session, run_traffic
+
+        if self.session is not None or self.unreachable is not None or self.cut_at_start:
+            return
         if self.started is None:
             self.started = time.monotonic()
+        try:
+            self.session = open_session(
+                self.settings,
+                self.checks,
+                run_deadline=self.started + self.max_duration,
+                retry_budget=self.max_duration / 4,
+                rate_limit=self.rate_limit,
+            )
+            if not any(c.kind == "scenario" for c in self.checks):
+                run_traffic(self.session)
+        except TargetUnreachable as exc:
+            self.unreachable = str(exc)
+        except DeadlineReached:
+            self.cut_at_start = True
+
+    def result_of(self, check: Check) -> CheckResult:
+        from ..suite import DEADLINE_REASON, CheckResult, response_result, run_check
+
+        self._open()
+        assert self.started is not None
         deadline = self.started + self.max_duration
-        if self.session is None and self.unreachable is None and not self.cut_at_start:
-            try:
-                self.session = open_session(
-                    self.settings,
-                    self.checks,
-                    run_deadline=deadline,
-                    retry_budget=self.max_duration / 4,
-                )
-            except TargetUnreachable as exc:
-                self.unreachable = str(exc)
-            except DeadlineReached:
-                self.cut_at_start = True
         if self.cut_at_start:
             result = CheckResult(check, "skipped", reason=DEADLINE_REASON)
         elif self.session is None:
@@ -163,7 +199,10 @@ class _Suite:
         duration = time.monotonic() - self.started if self.started is not None else 0.0
         requests = self.session.exchanges if self.session else 0
         stopped = DEADLINE_REASON if any(r.reason == DEADLINE_REASON for r in results) else None
-        run = RunResult(self.settings, results, duration, requests, [], stopped, self.max_duration)
+        seen = self.session.seen.counts if self.session else Counter()
+        run = RunResult(
+            self.settings, results, duration, requests, [], stopped, self.max_duration, seen
+        )
         if run.cut and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a cut run is never a pass
         self._write_reports(session, run)
@@ -214,6 +253,8 @@ class _CheckItem(pytest.Item):
         result = self._result = suite.result_of(self.check)
         if result.status == "skipped":
             pytest.skip(result.reason or "skipped")
+        if result.status == "not_exercised":
+            pytest.skip(f"not exercised: {result.reason or 'judged no answer'}")
         for finding in result.findings:
             if finding.level.value != "MUST" and not result.failing:
                 warnings.warn(LotusPayWarning(str(finding)), stacklevel=1)

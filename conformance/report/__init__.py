@@ -7,17 +7,26 @@ May import ``redact`` and ``suite`` (for the result types); never ``cli``, ``plu
 from ._har import HarRecorder, check_writable
 from ._html import NotAReport, render_html, write_html_report
 from ._junit import junit_xml, write_junit
-from ._summary import render_findings, render_summary, report_data, write_json_report
+from ._paths import unwritable
+from ._summary import (
+    render_coverage,
+    render_findings,
+    render_summary,
+    report_data,
+    write_json_report,
+)
 
 __all__ = [
     "HarRecorder",
     "NotAReport",
     "check_writable",
     "junit_xml",
+    "render_coverage",
     "render_findings",
     "render_html",
     "render_summary",
     "report_data",
+    "unwritable",
     "write_html_report",
     "write_json_report",
     "write_junit",

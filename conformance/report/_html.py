@@ -27,7 +27,7 @@ from ..suite import DEADLINE_REASON
 
 __all__ = ["NotAReport", "render_html", "write_html_report"]
 
-_STATUSES: Final = ("passed", "failed", "error", "warned", "noted", "skipped")
+_STATUSES: Final = ("passed", "failed", "error", "warned", "noted", "not_exercised", "skipped")
 # Words, not only colours, carry the verdict, so the page reads the same without colour vision.
 _LABELS: Final = {
     "passed": "pass",
@@ -35,6 +35,7 @@ _LABELS: Final = {
     "error": "ERROR",
     "warned": "warn",
     "noted": "note",
+    "not_exercised": "not exercised",
     "skipped": "skip",
 }
 # A check the run's deadline cut is skipped, but labelled apart: it is why the run failed.
@@ -76,6 +77,7 @@ class CheckView:
     label: str
     reason: str
     occurrences: str
+    judged: str
     findings: tuple[FindingView, ...]
     hidden_findings: int
 
@@ -133,9 +135,43 @@ def _check_view(data: Mapping[str, Any]) -> CheckView:
         label=_CUT_LABEL if data.get("reason") == DEADLINE_REASON else _LABELS[status],
         reason=_text(data.get("reason")),
         occurrences=_text(data.get("occurrences")),
+        judged=_judged(data),
         findings=tuple(_finding_view(f) for f in findings[:_MAX_FINDINGS]),
         hidden_findings=max(0, len(findings) - _MAX_FINDINGS),
     )
+
+
+def _judged(data: Mapping[str, Any]) -> str:
+    """Return what a check judged, e.g. ``createCustomer 200 x3, 400 x1``; "" if unrecorded."""
+    cells = [
+        f"{_text(e.get('operation'))} {_text(e.get('status'))} x{_text(e.get('answers'))}"
+        for e in _list(data.get("evidence"))
+        if isinstance(e, Mapping)
+    ]
+    return ", ".join(cells)
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One row of the coverage table: an operation and status, the answers, who judged them."""
+
+    operation: str
+    status: str
+    answers: str
+    checks: tuple[str, ...]
+
+
+def _coverage(report: Mapping[str, Any]) -> list[CoverageRow]:
+    return [
+        CoverageRow(
+            _text(row.get("operation")),
+            _text(row.get("status")),
+            _text(row.get("answers")),
+            tuple(_text(c) for c in _list(row.get("checks"))),
+        )
+        for row in _list(report.get("coverage"))
+        if isinstance(row, Mapping)
+    ]
 
 
 def _checks_of(report: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -242,6 +278,7 @@ def render_html(report: Mapping[str, Any]) -> str:
             labels=_LABELS,
             max_value_chars=_MAX_VALUE_CHARS,
             checks=checks,
+            coverage=_coverage(report),
             problems=[c for c in checks if c.status in ("failed", "error", "warned")],
         )
     )

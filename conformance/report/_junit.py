@@ -28,7 +28,7 @@ def junit_xml(result: RunResult) -> str:
         tests=str(counts["total"]),
         failures=str(counts["failed"]),
         errors=str(counts["error"]),
-        skipped=str(counts["skipped"]),
+        skipped=str(counts["skipped"] + counts["not_exercised"]),
         time=f"{result.duration:.3f}",
     )
     suite_props = ET.SubElement(suite, "properties")
@@ -53,6 +53,8 @@ def junit_xml(result: RunResult) -> str:
         ET.SubElement(props, "property", name="check_id", value=check.id)
         ET.SubElement(props, "property", name="level", value=check.level.value)
         ET.SubElement(props, "property", name="status", value=each.status)
+        judged = sum(each.evidence.values())
+        ET.SubElement(props, "property", name="judged_answers", value=str(judged))
         text = "\n\n".join(str(f) for f in each.findings)
         first = each.findings[0].message if each.findings else each.reason or ""
         if each.status in ("failed", "error"):
@@ -61,6 +63,9 @@ def junit_xml(result: RunResult) -> str:
             node.text = _xml_text(text)
         elif each.status == "skipped":
             ET.SubElement(case, "skipped", message=_xml_text(each.reason or "skipped"))
+        elif each.status == "not_exercised":
+            reason = f"not exercised: {each.reason or 'judged no answer'}"
+            ET.SubElement(case, "skipped", message=_xml_text(reason))
         elif each.findings:
             ET.SubElement(case, "system-out").text = _xml_text(text)
     ET.indent(suite)

@@ -12,7 +12,13 @@ from typing import Any
 from ..redact import redact, redact_data
 from ..suite import DEADLINE_REASON, CheckResult, RunResult
 
-__all__ = ["render_findings", "render_summary", "report_data", "write_json_report"]
+__all__ = [
+    "render_coverage",
+    "render_findings",
+    "render_summary",
+    "report_data",
+    "write_json_report",
+]
 
 _MARKS = {
     "passed": "ok",
@@ -20,6 +26,7 @@ _MARKS = {
     "error": "ERROR",
     "warned": "warn",
     "noted": "note",
+    "not_exercised": "none",
     "skipped": "skip",
 }
 # A check the deadline cut is skipped, but shown apart: it is why a run exits 1.
@@ -39,6 +46,11 @@ def _check_data(result: CheckResult) -> dict[str, Any]:
         "duration_seconds": round(result.duration, 3),
         "occurrences": result.occurrences,
         "reason": result.reason,
+        "judged": sum(result.evidence.values()),
+        "evidence": [
+            {"operation": op, "status": status, "answers": n}
+            for (op, status), n in sorted(result.evidence.items())
+        ],
         "failures": [f.to_dict() for f in result.findings],
     }
 
@@ -63,6 +75,7 @@ def report_data(result: RunResult) -> dict[str, Any]:
         "max_duration_seconds": result.max_duration,
         "summary": {**result.counts(), "not_run_deadline": result.cut},
         "checks": [_check_data(r) for r in result.results],
+        "coverage": result.coverage(),
     }
     # One last pass over every string of the document: nothing key-shaped leaves the process.
     cleaned: dict[str, Any] = redact_data(data)
@@ -90,12 +103,31 @@ def render_findings(result: RunResult) -> str:
     return redact("\n\n".join(blocks))
 
 
-def render_summary(result: RunResult) -> str:
-    """Return the terminal table: one line per check, then the counts."""
-    lines = [f"{'status':<6} {'check':<14} {'level':<6} {'found':>5}  title"]
-    for each in result.results:
+def render_coverage(result: RunResult) -> list[str]:
+    """Return the compact coverage table: per operation, each status with its answers seen and
+    how many checks judged them, e.g. ``createCustomer  200 x4 (12 checks), 400 x2 (3)``."""
+    rows: dict[str, list[str]] = {}
+    for row in result.coverage():
+        rows.setdefault(row["operation"], []).append(
+            f"{row['status']} x{row['answers']} ({len(row['checks'])})"
+        )
+    if not rows:
+        return []
+    width = max(len(op) for op in rows)
+    lines = ["coverage (operation: status x answers (checks that judged them))"]
+    lines += [f"  {op:<{width}}  {', '.join(cells)}" for op, cells in rows.items()]
+    return lines
+
+
+def render_summary(result: RunResult, *, quiet: bool = False) -> str:
+    """Return the terminal table: one line per check, the coverage, then the counts; ``quiet``
+    gives the counts alone."""
+    lines = [] if quiet else [f"{'status':<6} {'check':<14} {'level':<6} {'found':>5}  title"]
+    for each in () if quiet else result.results:
         found = str(len(each.findings)) if each.findings else ""
-        note = f"  ({each.reason})" if each.status == "skipped" and each.reason else ""
+        shown = each.status in ("skipped", "not_exercised") and each.reason
+        label = "not exercised: " if each.status == "not_exercised" else ""
+        note = f"  ({label}{each.reason})" if shown else ""
         mark = _CUT_MARK if each.reason == DEADLINE_REASON else _MARKS[each.status]
         lines.append(
             f"{mark:<6} {each.check.id:<14} {each.check.level.value:<6} "
@@ -103,11 +135,12 @@ def render_summary(result: RunResult) -> str:
         )
     counts = result.counts()
     parts = [
-        f"{counts[s]} {s}"
-        for s in ("passed", "failed", "error", "warned", "noted", "skipped")
+        f"{counts[s]} {s.replace('_', ' ')}"
+        for s in ("passed", "failed", "error", "warned", "noted", "not_exercised", "skipped")
         if counts[s]
     ]
-    lines.append("")
+    if not quiet:
+        lines += ["", *render_coverage(result), ""]
     lines.append(
         f"{', '.join(parts)} in {result.duration:.1f} s, {result.requests} requests "
         f"(tier {result.settings.tier.name}, seed {result.settings.seed}"

@@ -7,8 +7,17 @@ the ``strategies``/``schemas`` packages; never ``report``, ``cli``, ``plugin`` o
 """
 
 from . import checks as _builtin_checks  # noqa: F401  (registers the built-in checks)
-from ._context import RUN_METADATA_KEY, TIERS, CheckContext, RunSettings, Session, Tier
+from ._context import (
+    RUN_METADATA_KEY,
+    TIERS,
+    CheckContext,
+    NotExercised,
+    RunSettings,
+    Session,
+    Tier,
+)
 from ._failure import CheckFailure
+from ._operations import OPERATION_IDS, check_operations, unknown_operations
 from ._packs import ENTRY_POINT_GROUP, CheckPackError, load_checks
 from ._registry import (
     FAMILIES,
@@ -24,6 +33,7 @@ from ._runner import (
     DEADLINE_REASON,
     DEFAULT_MAX_DURATION,
     INTERRUPTED_REASON,
+    NO_EVIDENCE_REASON,
     CheckResult,
     RunResult,
     TargetUnreachable,
@@ -35,6 +45,7 @@ from ._runner import (
     response_result,
     run_check,
     run_suite,
+    run_traffic,
     select_checks,
 )
 
@@ -44,6 +55,8 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "FAMILIES",
     "INTERRUPTED_REASON",
+    "NO_EVIDENCE_REASON",
+    "OPERATION_IDS",
     "RUN_METADATA_KEY",
     "TIERS",
     "TIER_NAMES",
@@ -52,6 +65,7 @@ __all__ = [
     "CheckFailure",
     "CheckPackError",
     "CheckResult",
+    "NotExercised",
     "Rule",
     "RunResult",
     "RunSettings",
@@ -59,6 +73,7 @@ __all__ = [
     "TargetUnreachable",
     "Tier",
     "all_checks",
+    "check_operations",
     "close_session",
     "get_check",
     "load_checks",
@@ -70,6 +85,8 @@ __all__ = [
     "response_result",
     "run_check",
     "run_suite",
+    "run_traffic",
     "scenario_check",
     "select_checks",
+    "unknown_operations",
 ]

@@ -11,7 +11,10 @@ from typing import Any, NoReturn
 
 from ..client import Exchange, LotusPayClient, form_pairs
 from ..validation import Level, validate
+from ._evidence import Evidence, NotExercised
 from ._failure import CheckFailure
+from ._names import NAMES as _NAMES
+from ._operations import judges
 from ._registry import RULE_TAGS, Check, level_of
 
 __all__ = [
@@ -27,15 +30,6 @@ __all__ = [
 #: Every object the suite creates carries this metadata key, valued with the run id.
 RUN_METADATA_KEY = "lotuspay_contract_run"
 _MAX_FINDINGS_PER_CHECK = 20
-
-
-class NotExercised(Exception):
-    """A check judged nothing (raised by :meth:`CheckContext.not_exercised`): never a pass;
-    the runner reports the check as "not exercised", with the reason."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -91,6 +85,7 @@ class Session:
         self.cache: dict[str, Any] = {}
         self.response_contexts = {c.id: CheckContext(c, self) for c in response_checks}
         self.exchanges = 0
+        self.seen = Evidence()  # every answer of the run: the coverage table's rows
         for each in (client, live_client):
             if each is not None:
                 each.on_exchange = self.observe
@@ -98,7 +93,10 @@ class Session:
     def observe(self, exchange: Exchange) -> None:
         """Run every selected response check on ``exchange``."""
         self.exchanges += 1
+        self.seen.add(exchange)
         for ctx in self.response_contexts.values():
+            if judges(ctx.check.id, exchange):
+                ctx.judge(exchange)
             try:
                 ctx.check.func(ctx, exchange)
             except CheckFailure as failure:
@@ -120,6 +118,7 @@ class CheckContext:
         self.findings: list[CheckFailure] = []
         self._seen: set[tuple[str, str, str, str]] = set()
         self.occurrences = 0
+        self.evidence = Evidence()  # what it judged: a pass without any is "not exercised"
         seed = session.settings.seed ^ zlib.crc32(check.id.encode())
         self.rng = random.Random(seed)
 
@@ -150,6 +149,7 @@ class CheckContext:
     ) -> CheckFailure:
         """Build a finding at ``level``, else the level of the contract ``rule`` it cites, else
         the check's own level."""
+        self.judge(exchange)
         if level is None and rule is not None and rule in RULE_TAGS:
             level = level_of(rule)
         return CheckFailure(
@@ -165,6 +165,10 @@ class CheckContext:
             rule=rule,
             status=None if exchange is None else exchange.status,
         )
+
+    def judge(self, exchange: Exchange | None) -> None:
+        """Count ``exchange`` as an answer this check judged (the judging helpers call it)."""
+        self.evidence.add(exchange)
 
     def add(self, failure: CheckFailure) -> None:
         """Record ``failure`` once (findings are deduplicated and capped)."""
@@ -188,6 +192,7 @@ class CheckContext:
 
     def expect(self, condition: bool, message: str, **kwargs: Any) -> None:
         """Fail with ``message`` unless ``condition`` holds."""
+        self.judge(kwargs.get("exchange"))
         if not condition:
             self.fail(message, **kwargs)
 
@@ -199,6 +204,7 @@ class CheckContext:
         200 stands for any 2xx: the docs promise a successful answer, not its precise code
         (200 precisely is a convention, judged by CUS-HTTP-002 at its own level).
         """
+        self.judge(exchange)
         success = 200 in statuses and 200 <= exchange.status < 300
         if statuses and exchange.status not in statuses and not success:
             wanted = ["2xx" if s == 200 else str(s) for s in statuses]
@@ -286,6 +292,7 @@ class CheckContext:
 
     def validate(self, document: Any, schema: str, exchange: Exchange, *, prefix: str = "") -> bool:
         """Record every rule ``document`` breaks, each at its own level; True if no MUST broke."""
+        self.judge(exchange)
         ok = True
         for violation in validate(document, schema, strict=True):
             ok = ok and violation.level is not Level.MUST
@@ -403,17 +410,3 @@ class CheckContext:
         if not isinstance(body, dict) or not isinstance(body.get("id"), str) or not body["id"]:
             self.fail("create a bank account: the answer has no id", exchange=exchange, actual=body)
         return exchange, body
-
-
-_NAMES = (
-    ("Asha", "Verma"),
-    ("Ravi", "Iyer"),
-    ("Priya", "Nair"),
-    ("Arjun", "Reddy"),
-    ("Meera", "Joshi"),
-    ("Vikram", "Singh"),
-    ("Ananya", "Das"),
-    ("Karthik", "Subramanian"),
-    ("आशा", "वर्मा"),
-    ("ரவி", "ஐயர்"),
-)

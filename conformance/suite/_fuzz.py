@@ -109,6 +109,7 @@ def _judge_case(ctx: CheckContext, case: Any, state: _FuzzState) -> None:
         state.hung, state.hung_valid = exc, positive
         return
     state.sent += 1
+    ctx.judge(exchange)  # every answer is judged: 5xx, and refusal of a valid case
     if exchange.status >= 500:
         ctx.report(
             f"a generated request got server error {exchange.status}",

@@ -16,24 +16,35 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import httpx
 
-from ..client import DeadlineReached, LiveWriteRefused, LotusPayClient, TargetError, key_mode
+from ..client import (
+    DeadlineReached,
+    LiveWriteRefused,
+    LotusPayClient,
+    RateLimit,
+    TargetError,
+    key_mode,
+)
 from ..redact import mask_key, redact, remember_secret
 from ..validation import Level
 from . import checks as _builtin_checks  # noqa: F401  (registers the built-in checks)
-from ._context import CheckContext, RunSettings, Session
+from ._context import CheckContext, NotExercised, RunSettings, Session
+from ._evidence import coverage_rows
 from ._failure import CheckFailure
-from ._registry import FAMILIES, Check, all_checks, get_check
+from ._registry import Check, get_check
+from ._selection import notices_for, select_checks
 
 __all__ = [
     "DEADLINE_REASON",
     "DEFAULT_MAX_DURATION",
     "INTERRUPTED_REASON",
+    "NO_EVIDENCE_REASON",
     "CheckResult",
     "RunResult",
     "TargetUnreachable",
@@ -45,11 +56,16 @@ __all__ = [
     "response_result",
     "run_check",
     "run_suite",
+    "run_traffic",
     "select_checks",
 ]
 
 _STOP_AFTER_TARGET_ERRORS: Final = 3
-STATUSES: Final = ("passed", "failed", "error", "warned", "noted", "skipped")
+STATUSES: Final = ("passed", "failed", "error", "warned", "noted", "not_exercised", "skipped")
+#: The reason of a check that ended without a finding but judged no answer.
+NO_EVIDENCE_REASON: Final = "judged no answer"
+_NO_REMIT_REASON: Final = "no answer of the kind it judges was seen"
+
 #: Seconds a run may take, per tier: measured against the mock smoke takes ~2 s, standard ~3 s
 #: and deep ~20 s; a real server over the internet is many times slower, and a hostile one
 #: (always 429, dripping bytes) would otherwise hold a run for ever.
@@ -81,6 +97,8 @@ class CheckResult:
     duration: float = 0.0
     reason: str | None = None
     occurrences: int = 0
+    #: The answers the check judged, by (OpenAPI operation id, status).
+    evidence: Counter[tuple[str, int]] = field(default_factory=Counter)
 
     @property
     def failing(self) -> bool:
@@ -98,6 +116,12 @@ class RunResult:
     notices: list[str] = field(default_factory=list)
     stopped: str | None = None
     max_duration: float | None = None
+    #: Every answer the run saw, by (OpenAPI operation id, status).
+    seen: Counter[tuple[str, int]] = field(default_factory=Counter)
+
+    def coverage(self) -> list[dict[str, Any]]:
+        """Return the coverage table: operation x status x the checks that judged it."""
+        return coverage_rows(self.seen, ((r.check.id, r.evidence) for r in self.results))
 
     @property
     def target(self) -> str:
@@ -126,20 +150,6 @@ class RunResult:
         return 1 if self.cut or any(r.failing for r in self.results) else 0
 
 
-def select_checks(selection: Iterable[str] | None, tier: str) -> list[Check]:
-    """Return the checks to run: ``selection`` (ids or family names) or the tier's checks."""
-    if not selection:
-        return [c for c in all_checks() if c.runs_in(tier)]
-    wanted: list[Check] = []
-    for item in selection:
-        picked = [c for c in all_checks() if c.family == item] if item in FAMILIES else None
-        for check in picked or [get_check(item)]:
-            if check not in wanted:
-                wanted.append(check)
-    order = all_checks()
-    return sorted(wanted, key=order.index)
-
-
 def _status(findings: Sequence[CheckFailure], strict: bool) -> str:
     levels = {f.level for f in findings}
     if Level.MUST in levels or (strict and Level.SHOULD in levels):
@@ -163,11 +173,13 @@ def open_session(
     transport: httpx.AsyncBaseTransport | None = None,
     run_deadline: float | None = None,
     retry_budget: float | None = None,
+    rate_limit: float | None = None,
 ) -> Session:
     """Return a session for ``checks``: clients for the key (and live key), fixtures, findings.
 
     ``run_deadline`` is the ``time.monotonic()`` past which the clients raise
-    :class:`DeadlineReached`; ``retry_budget`` the seconds each may wait on retries.
+    :class:`DeadlineReached`; ``retry_budget`` the seconds each may wait on retries;
+    ``rate_limit`` the requests per second all its clients together may send, retries included.
     Raises :class:`TargetUnreachable` when nothing answers at the base URL (and
     :class:`DeadlineReached` when the deadline passes first). Close it with
     :func:`close_session`.
@@ -180,6 +192,7 @@ def open_session(
         "timeout": httpx.Timeout(settings.read_timeout, connect=min(5.0, settings.read_timeout)),
         "deadline": settings.deadline,
         "run_deadline": run_deadline,
+        "rate_limit": RateLimit(rate_limit) if rate_limit else None,
     }
     if retry_budget is not None:
         limits["retry_budget"] = retry_budget
@@ -208,7 +221,13 @@ def response_result(check: Check, session: Session) -> CheckResult:
     """Return the verdict of response check ``check`` on everything the session saw."""
     ctx = session.response_contexts[check.id]
     status = _status(ctx.findings, session.settings.strict)
-    return CheckResult(check, status, ctx.findings, occurrences=ctx.occurrences)
+    evidence = ctx.evidence.counts
+    reason = None
+    if status == "passed" and not evidence:
+        status, reason = "not_exercised", _NO_REMIT_REASON
+    return CheckResult(
+        check, status, ctx.findings, occurrences=ctx.occurrences, reason=reason, evidence=evidence
+    )
 
 
 def run_suite(
@@ -218,13 +237,15 @@ def run_suite(
     transport: httpx.AsyncBaseTransport | None = None,
     on_result: Callable[[CheckResult], None] | None = None,
     max_duration: float | None = None,
+    rate_limit: float | None = None,
 ) -> RunResult:
     """Run ``checks`` (default: the tier's) against ``settings.base_url``; return the verdicts.
 
     The run ends within ``max_duration`` seconds (default: the tier's, see
     :data:`DEFAULT_MAX_DURATION`) plus the time to close its connections; what the deadline
     cut is reported as skipped with :data:`DEADLINE_REASON`. A ``KeyboardInterrupt`` ends it
-    early too, as :data:`INTERRUPTED_REASON`. Raises :class:`TargetUnreachable` when nothing
+    early too, as :data:`INTERRUPTED_REASON`. ``rate_limit`` paces the requests (per second).
+    Raises :class:`TargetUnreachable` when nothing
     answers at the base URL.
 
     >>> result = run_suite(settings)  # doctest: +SKIP
@@ -244,8 +265,11 @@ def run_suite(
             transport=transport,
             run_deadline=started + limit,
             retry_budget=limit * _RETRY_SHARE,
+            rate_limit=rate_limit,
         )
         target_errors = 0
+        if not any(c.kind == "scenario" for c in chosen):
+            run_traffic(session)
         for check in (c for c in chosen if c.kind == "scenario"):
             if stopped is None and time.monotonic() >= started + limit:
                 stopped = DEADLINE_REASON
@@ -282,21 +306,19 @@ def run_suite(
         notices_for(settings, chosen),
         stopped,
         limit,
+        session.seen.counts if session is not None else Counter(),
     )
 
 
-def notices_for(settings: RunSettings, chosen: Sequence[Check]) -> list[str]:
-    """Return what the user must know before the run: skipped writes, missing keys."""
-    notices = []
-    if key_mode(settings.api_key) == "live" and not settings.allow_live:
-        writes = sum(1 for c in chosen if c.writes)
-        notices.append(
-            f"live key: {writes} check(s) that create objects are skipped and every write is "
-            "refused; pass --allow-live to run them against live data"
-        )
-    if settings.live_key is None and any(c.needs_live_key for c in chosen):
-        notices.append("no live key: the live/test separation check is skipped (--live-key)")
-    return notices
+def run_traffic(session: Session) -> None:
+    """Give selected response checks answers to judge when no scenario check sends any
+    (see :mod:`._traffic`); a target error is recorded like the preflight's."""
+    from ._traffic import run_traffic as send_traffic
+
+    try:
+        send_traffic(session)
+    except TargetError as exc:
+        _record_target_error(session, exc)
 
 
 def _preflight(session: Session) -> None:
@@ -349,6 +371,8 @@ def run_check(check: Check, session: Session) -> CheckResult:
         status, reason = "error", "target"
     except LiveWriteRefused as exc:
         status, reason = "skipped", str(exc)
+    except NotExercised as exc:
+        status, reason = "not_exercised", exc.reason
     except DeadlineReached:
         # What the check found before the cut still counts; without a failure it is not run.
         reason = DEADLINE_REASON
@@ -357,11 +381,15 @@ def run_check(check: Check, session: Session) -> CheckResult:
     except Exception as exc:  # a bug in a check or a value the check did not foresee
         ctx.add(ctx.finding(f"the check could not finish: {type(exc).__name__}: {exc}"))
         status, reason = "error", "exception"
+    status = status or _status(ctx.findings, settings.strict)
+    if status == "passed" and not ctx.evidence.counts:
+        status, reason = "not_exercised", NO_EVIDENCE_REASON
     return CheckResult(
         check,
-        status or _status(ctx.findings, settings.strict),
+        status,
         ctx.findings,
         time.monotonic() - started,
         reason,
         ctx.occurrences,
+        ctx.evidence.counts,
     )

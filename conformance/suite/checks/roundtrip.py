@@ -187,6 +187,7 @@ def check_pan_accepted(ctx: CheckContext) -> None:
         params = {**ctx.customer_params(f"pan-{name}"), name: pan}
         params["metadata"] = ctx.run_metadata()
         exchange = ctx.client.request("POST", "/v1/customers", json_body=params)
+        ctx.judge(exchange)
         body = exchange.json_or_none()
         got = body.get("identification") if isinstance(body, dict) else None
         if 200 <= exchange.status < 300 and got == pan:

@@ -1,0 +1,45 @@
+"""Pacing requests to a target: at most N requests per second, retries included.
+
+Fixed spacing: each request may start ``1 / rate`` seconds after the previous one reserved its
+slot, so the pace holds over any window (no burst). Thread-safe: clients and threads that share
+one :class:`RateLimit` share its pace.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+__all__ = ["RateLimit"]
+
+
+class RateLimit:
+    """At most ``per_second`` request starts per second, for everyone holding this object."""
+
+    def __init__(self, per_second: float) -> None:
+        if not per_second > 0:
+            raise ValueError(f"the rate limit must be above 0 per second, not {per_second}")
+        self.per_second = per_second
+        self.interval = 1.0 / per_second
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def reserve(self) -> float:
+        """Take the next slot; return the seconds to wait before sending in it."""
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self.interval
+            return start - now
+
+    def wait(self, time_left: Callable[[], float] | None = None) -> None:
+        """Wait for the next slot. ``time_left`` (seconds until a deadline, raising past it) is
+        called first, so a wait past the deadline raises instead of sleeping through it."""
+        pause = self.reserve()
+        if pause <= 0:
+            return
+        if time_left is not None and pause >= time_left():
+            time.sleep(max(0.0, time_left()))
+            time_left()  # raises once the deadline has passed
+        time.sleep(pause)
