@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
 import json
 import time
 import urllib.parse
@@ -30,7 +29,7 @@ import httpx
 from ..redact import mask_key, redact, remember_secret
 from ..validation import loads_strict
 from ._observe import notify
-from ._rate import RateLimit
+from ._rate import RateLimit, retry_wait
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -48,7 +47,6 @@ DEFAULT_MAX_BODY_BYTES: Final = 5 * 1024 * 1024  # a 100-customer page is ~200 K
 DEFAULT_TIMEOUT: Final = httpx.Timeout(10.0, connect=5.0)
 DEFAULT_DEADLINE_SECONDS: Final = 30.0
 MAX_RETRIES: Final = 2
-MAX_RETRY_WAIT_SECONDS: Final = 5.0
 #: All the waiting on 429/503 retries one client may do, whatever ``Retry-After`` says.
 DEFAULT_RETRY_BUDGET_SECONDS: Final = 60.0
 _SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -311,7 +309,7 @@ class LotusPayClient:
                 retryable = exchange.status == 429 or (exchange.status == 503 and retry_503)
                 if not retryable or attempt > self.max_retries or self.retry_budget <= 0:
                     break
-                wait = _retry_wait(exchange.headers.get("retry-after"), attempt)
+                wait = retry_wait(exchange.headers.get("retry-after"), attempt)
                 wait = min(wait, self.retry_budget)
                 left = self.time_left()
                 self.retry_budget -= wait
@@ -405,17 +403,3 @@ class LotusPayClient:
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise fail("protocol", f"broken response: {type(exc).__name__}: {exc}") from exc
         return response.status_code, response.headers, b"".join(chunks)
-
-
-def _retry_wait(retry_after: str | None, attempt: int) -> float:
-    """Seconds to wait before retry ``attempt``: Retry-After when given, else backoff; capped."""
-    wait = 0.25 * 2 ** (attempt - 1)
-    if retry_after:
-        try:
-            wait = float(retry_after)
-        except ValueError:
-            # An unreadable Retry-After falls back to the backoff.
-            with contextlib.suppress(TypeError, ValueError, OverflowError):
-                when = email.utils.parsedate_to_datetime(retry_after)
-                wait = when.timestamp() - time.time()
-    return float(min(max(wait, 0.0), MAX_RETRY_WAIT_SECONDS))

@@ -1,4 +1,5 @@
-"""Pacing requests to a target: at most N requests per second, retries included.
+"""Pacing requests to a target: at most N requests per second, retries included, and the wait
+before a retry (Retry-After when given, else backoff; capped).
 
 Fixed spacing: each request may start ``1 / rate`` seconds after the previous one reserved its
 slot, so the pace holds over any window (no burst). Thread-safe: clients and threads that share
@@ -7,11 +8,13 @@ one :class:`RateLimit` share its pace.
 
 from __future__ import annotations
 
+import contextlib
+import email.utils
 import threading
 import time
 from collections.abc import Callable
 
-__all__ = ["RateLimit"]
+__all__ = ["MAX_RETRY_WAIT_SECONDS", "RateLimit", "retry_wait"]
 
 
 class RateLimit:
@@ -43,3 +46,21 @@ class RateLimit:
             time.sleep(max(0.0, time_left()))
             time_left()  # raises once the deadline has passed
         time.sleep(pause)
+
+
+#: Longest wait before one retry, whatever Retry-After says: a server cannot stall the run.
+MAX_RETRY_WAIT_SECONDS = 5.0
+
+
+def retry_wait(retry_after: str | None, attempt: int) -> float:
+    """Seconds to wait before retry ``attempt``: Retry-After when given, else backoff; capped."""
+    wait = 0.25 * 2 ** (attempt - 1)
+    if retry_after:
+        try:
+            wait = float(retry_after)
+        except ValueError:
+            # An unreadable Retry-After falls back to the backoff.
+            with contextlib.suppress(TypeError, ValueError, OverflowError):
+                when = email.utils.parsedate_to_datetime(retry_after)
+                wait = when.timestamp() - time.time()
+    return float(min(max(wait, 0.0), MAX_RETRY_WAIT_SECONDS))

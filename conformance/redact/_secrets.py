@@ -74,7 +74,9 @@ def _base64_cores(data: bytes) -> set[str]:
         encoded = base64.b64encode(b"\0" * offset + data).decode("ascii")
         first = -(-8 * offset // 6)  # the first character holding no bit of the dummy bytes
         last = 8 * (offset + len(data)) // 6  # past the last character holding only data bits
-        core = encoded[first:last]
+        # One character less each side: a key whose first or last character was changed (an
+        # id built from an echoed one, say) still shows its core, and the mask widens anyway.
+        core = encoded[first + 1 : last - 1]
         if len(core) >= _MIN_DERIVED:
             cores.add(core)
             cores.add(core.translate(str.maketrans("+/", "-_")))
@@ -125,10 +127,11 @@ def _mask_secrets(text: str, pattern: re.Pattern[str]) -> str:
     for match in pattern.finditer(text):
         start, end = match.span()
         if match.lastgroup == "b64":
-            # The up to three characters either side mix the key's bits with its neighbours'.
-            while start > done and match.start() - start < 3 and text[start - 1] in _B64_CHARS:
+            # Up to four characters either side hold the key's bits too (the core leaves one
+            # out each side), mixed with its neighbours': they go with it.
+            while start > done and match.start() - start < 4 and text[start - 1] in _B64_CHARS:
                 start -= 1
-            while end < len(text) and end - match.end() < 3 and text[end] in _B64_CHARS:
+            while end < len(text) and end - match.end() < 4 and text[end] in _B64_CHARS:
                 end += 1
             while end < len(text) and text[end] == "=":
                 end += 1

@@ -12,10 +12,10 @@ from lotuspay_contract.conformance.client._client import (
     LiveWriteRefused,
     LotusPayClient,
     TargetError,
-    _retry_wait,
     mask_key,
     redact,
 )
+from lotuspay_contract.conformance.client._rate import retry_wait
 
 KEY = "sk_test_abcdefABCDEF0123456789"
 
@@ -86,8 +86,8 @@ def test_503_is_retried_only_when_safe(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_retry_wait_reads_http_dates_and_garbage() -> None:
-    assert _retry_wait("not a date", 1) == 0.25
-    assert _retry_wait("Wed, 21 Oct 2015 07:28:00 GMT", 1) == 0.0
+    assert retry_wait("not a date", 1) == 0.25
+    assert retry_wait("Wed, 21 Oct 2015 07:28:00 GMT", 1) == 0.0
 
 
 def test_body_over_the_cap_is_a_target_error() -> None:
