@@ -88,7 +88,7 @@ def test_every_anchor_is_used() -> None:
 
 def test_registry_tags_are_the_documents() -> None:
     assert parse_contract(CONTRACT.read_text(encoding="utf-8")) == RULE_TAGS, (
-        "RULE_TAGS in conformance/suite/_rule_tags.py is stale: regenerate it with "
+        "RULE_TAGS in conformance/validation/_rule_tags.py is stale: regenerate it with "
         "parse_contract(Path('docs/contract.md').read_text())"
     )
 

@@ -243,3 +243,44 @@ def test_cli_clean_har_exits_0_and_bad_file_exits_2(
     with pytest.raises(SystemExit) as exit_info:
         main(["validate", "--har", "x.har", "--schema", "customer"])
     assert exit_info.value.code == 2
+
+
+def _page(count: int) -> dict[str, Any]:
+    return {
+        "object": "list",
+        "data": [CUSTOMER] * count,
+        "total_count": count,
+        "url": "/v1/customers",
+    }
+
+
+def _query_findings(document: dict[str, Any], *, strict: bool) -> list[tuple[str, str]]:
+    return [
+        (v.rule, v.level.value)
+        for r in validate_har(document, strict=strict)
+        for part, v in r.findings
+        if part == "query accepted"
+    ]
+
+
+def test_query_parameters_are_judged_at_the_levels_of_a_run() -> None:
+    """Issue 8: a page over its limit breaks list.limit [doc] (MUST, as CUS-LIST-002 says); an
+    accepted limit outside 1..100 or an undocumented parameter is [conv] (SHOULD, strict only)."""
+    document = har(
+        entry("GET", f"{BASE}/v1/customers?limit=2", 200, _page(3)),
+        entry("GET", f"{BASE}/v1/customers?limit=500", 200, _page(1)),
+        entry("GET", f"{BASE}/v1/customers?colour=blue&page=2", 200, _page(1)),
+        entry("GET", f"{BASE}/v1/customers?limit=5&page=1&email=a%40b.in", 200, _page(1)),
+    )
+    assert _query_findings(document, strict=False) == [("list.limit", "MUST")]
+    assert _query_findings(document, strict=True) == [
+        ("list.limit", "MUST"),
+        ("list.limit_range", "SHOULD"),
+        ("request.unknown_parameter", "SHOULD"),
+    ]
+
+
+def test_a_refused_query_is_the_server_doing_its_job() -> None:
+    error = {"error": {"type": "invalid_request_error", "message": "bad limit", "param": "limit"}}
+    document = har(entry("GET", f"{BASE}/v1/customers?limit=500", 400, error))
+    assert _query_findings(document, strict=True) == []

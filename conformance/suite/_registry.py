@@ -21,9 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from ..validation import Level
+from ..validation import RULE_TAGS, Level, level_of_tags
 from ._packs import PACK_RULE_TAGS, CheckPackError, Rule, pack_family, pack_rule_ids
-from ._rule_tags import RULE_TAGS
 
 __all__ = [
     "CONTRACT_URL",
@@ -68,8 +67,6 @@ _BUILTIN_ID = re.compile(r"CUS-[A-Z]+-\d{3}")
 CONTRACT_URL = "docs/contract.md"
 
 
-_LEVEL_BY_TAG = {"doc": Level.MUST, "conv": Level.SHOULD, "ours": Level.MAY}
-_RANK = (Level.MUST, Level.SHOULD, Level.MAY)
 _ANCHOR = re.compile(r'<a id="([^"]+)"></a>`\1`((?:\s*\[(?:doc|conv|ours)(?::[^\]]*)?\])+)')
 
 
@@ -105,10 +102,7 @@ def level_of(rules: str | Sequence[str]) -> Level:
     ids = (rules,) if isinstance(rules, str) else tuple(rules)
     if not ids:
         raise ValueError("level_of needs at least one rule id")
-    levels: set[Level] = set()
-    for rule in ids:
-        levels.update(_LEVEL_BY_TAG[tag] for tag in rule_tags(rule))
-    return max(levels, key=_RANK.index)
+    return level_of_tags(tag for rule in ids for tag in rule_tags(rule))
 
 
 def render_clause(rules: Sequence[str]) -> str:

@@ -21,6 +21,7 @@ from lotuspay_contract import schemas
 
 from ..redact import redact
 from ._json_input import loads_strict
+from ._rule_tags import RULE_TAGS, level_of_tags
 from ._validator import validate
 from ._violation import Level, Violation
 
@@ -40,6 +41,7 @@ class _Operation:
     pattern: re.Pattern[str]
     request_schema: str | None
     responses: dict[str, str]  # status -> schema name
+    query: dict[str, dict[str, Any]]  # documented query parameter -> its schema
 
 
 @dataclass
@@ -87,6 +89,11 @@ def _operations() -> list[_Operation]:
             if method not in item:
                 continue
             op = item[method]
+            declared = [
+                resolve(p, "parameters")
+                for p in [*item.get("parameters", ()), *op.get("parameters", ())]
+            ]
+            query = {p["name"]: p.get("schema", {}) for p in declared if p.get("in") == "query"}
             request = None
             if "requestBody" in op:
                 content = resolve(op["requestBody"], "requestBodies")["content"]
@@ -97,7 +104,7 @@ def _operations() -> list[_Operation]:
                 if body:
                     responses[status] = _schema_name(body["schema"]) or "error"
             operations.append(
-                _Operation(op["operationId"], method.upper(), pattern, request, responses)
+                _Operation(op["operationId"], method.upper(), pattern, request, responses, query)
             )
     return operations
 
@@ -176,6 +183,67 @@ def _request_body(entry: dict[str, Any]) -> Any:
     return None
 
 
+def _rule_finding(rule: str, message: str, expected: Any, actual: Any) -> Violation:
+    """A finding at the level the contract gives ``rule``, as a run reports it."""
+    return Violation(
+        rule, level_of_tags(RULE_TAGS[rule]), "", f"har:{rule}", message, expected, actual
+    )
+
+
+def _data(body: Any) -> list[Any]:
+    data = body.get("data") if isinstance(body, dict) else None
+    return data if isinstance(data, list) else []
+
+
+def _query_findings(entry: dict[str, Any], op: _Operation, body: Any) -> list[Violation]:
+    """What an accepted request's query says: parameters the operation does not document
+    (request.unknown_parameter), a limit outside 1..100 (list.limit_range), and a page
+    holding more than the limit asked for (list.limit)."""
+    pairs = urllib.parse.parse_qsl(
+        urllib.parse.urlsplit(str(entry.get("request", {}).get("url", ""))).query,
+        keep_blank_values=True,
+    )
+    found = []
+    for name, value in pairs:
+        schema = op.query.get(name)
+        if schema is None:
+            found.append(
+                _rule_finding(
+                    "request.unknown_parameter",
+                    f"the undocumented query parameter {name!r} was accepted",
+                    sorted(op.query),
+                    name,
+                )
+            )
+        elif schema.get("type") == "integer":
+            number = int(value) if re.fullmatch(r"-?\d{1,18}", value) else None
+            low, high = schema.get("minimum"), schema.get("maximum")
+            if (
+                number is None
+                or (low is not None and number < low)
+                or (high is not None and number > high)
+            ):
+                rule = "list.limit_range" if name == "limit" else "request.wrong_type"
+                found.append(
+                    _rule_finding(
+                        rule,
+                        f"{name}={value!r} was accepted",
+                        f"an integer from {low} to {high}" if high else f"an integer >= {low}",
+                        value,
+                    )
+                )
+            elif name == "limit" and len(_data(body)) > number:
+                found.append(
+                    _rule_finding(
+                        "list.limit",
+                        f"a page asked with limit={number} holds {len(_data(body))} objects",
+                        f"at most {number}",
+                        len(_data(body)),
+                    )
+                )
+    return found
+
+
 def _check_entry(entry: dict[str, Any], op: _Operation, result: EntryResult, strict: bool) -> None:
     status = result.status
     response = entry.get("response", {})
@@ -226,6 +294,11 @@ def _check_entry(entry: dict[str, Any], op: _Operation, result: EntryResult, str
             )
         else:
             result.findings.extend(("response", v) for v in validate(body, schema, strict=strict))
+            if status is not None and 200 <= status < 300:
+                found = _query_findings(entry, op, body)
+                result.findings.extend(
+                    ("query accepted", v) for v in found if strict or v.level is Level.MUST
+                )
     if op.request_schema and status is not None and 200 <= status < 300:
         body = _request_body(entry)
         if body is not None:

@@ -1,12 +1,33 @@
-"""The contract's rules and their tags, as data: what ``docs/contract.md`` states.
+"""The contract's rules and their tags, as data (what ``docs/contract.md`` states), and the one
+mapping from tags to a level: [doc] MUST, [conv] SHOULD, [ours] MAY, the weakest tag winning.
 
-Kept beside the registry that derives every check's level from it (``level_of``); a test keeps
-the two in sync with the document.
+Here, in the lowest room that judges, so that a run (the suite's ``level_of``) and
+``validate --har`` give a rule the same level; a test keeps the table in sync with the document.
 """
 
 from __future__ import annotations
 
-__all__ = ["RULE_TAGS"]
+from collections.abc import Iterable
+
+from ._violation import Level
+
+__all__ = ["RULE_TAGS", "level_of_tags"]
+
+_LEVEL_BY_TAG = {"doc": Level.MUST, "conv": Level.SHOULD, "ours": Level.MAY}
+_RANK = (Level.MUST, Level.SHOULD, Level.MAY)
+
+
+def level_of_tags(tags: Iterable[str]) -> Level:
+    """Return the level of a rule with ``tags``: the weakest of them (a MUST rests on [doc] alone).
+
+    >>> level_of_tags(["doc", "conv"]).value
+    'SHOULD'
+    """
+    levels = {_LEVEL_BY_TAG[tag] for tag in tags}
+    if not levels:
+        raise ValueError("a rule needs at least one tag")
+    return max(levels, key=_RANK.index)
+
 
 #: Rule id -> its tags, as ``docs/contract.md`` states them (a test keeps the two in sync:
 #: regenerate with ``parse_contract(Path("docs/contract.md").read_text())``).
