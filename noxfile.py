@@ -9,6 +9,7 @@ suite against the embedded mock. ``nox -s smoke`` runs them all; ``nox -s smoke-
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import nox
@@ -24,9 +25,10 @@ SMOKE_PYTHONS = ["3.10", "3.12", "3.13"]
 def smoke(session: nox.Session) -> None:
     """Install from the project's files, use the one import name, run the smoke tier."""
     session.install(str(ROOT))
-    work = Path(session.create_tmp()) / "other_project"
-    shutil.rmtree(work, ignore_errors=True)
+    # Outside the repository: pytest would take the repository's pyproject.toml as its config.
+    work = Path(tempfile.mkdtemp(prefix="lotuspay-other-project-")) / "other_project"
     shutil.copytree(ROOT / "tests" / "packaging" / "other_project", work)
     session.chdir(str(work))
     session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider")
     session.run("lotuspay-contract", "run", "--tier", "smoke", "-q")
+    shutil.rmtree(work.parent, ignore_errors=True)
