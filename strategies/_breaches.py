@@ -21,6 +21,7 @@ from ._indian import ifsc_codes
 
 __all__ = [
     "BAD_IFSC",
+    "BAD_IFSC_FORMAT",
     "MAY",
     "METADATA_KEYS",
     "MUST",
@@ -156,16 +157,20 @@ NON_ARRAYS = st.one_of(
 
 
 #: IFSC-like values that break ``^[A-Z]{4}0[A-Z0-9]{6}$``: lower case, no zero, wrong length.
+#: IFSCs that are not strings of 11 characters: the [doc] rule.
 BAD_IFSC = st.one_of(
+    ifsc_codes().map(lambda code: code[:-1]),
+    ifsc_codes().map(lambda code: code + "0"),
+    st.none(),
+    NON_STRINGS,
+)
+#: 11 characters outside the RBI format: only the [conv] rule (the strict overlay).
+BAD_IFSC_FORMAT = st.one_of(
     ifsc_codes().map(str.lower),
     st.tuples(ifsc_codes(), st.sampled_from("123456789ABCO")).map(
         lambda p: p[0][:4] + p[1] + p[0][5:]
     ),
-    ifsc_codes().map(lambda code: code[:-1]),
-    ifsc_codes().map(lambda code: code + "0"),
     ifsc_codes().map(lambda code: " " + code[1:]),
-    st.none(),
-    NON_STRINGS,
 )
 
 

@@ -67,7 +67,8 @@ CONTACT_FIELDS: tuple[str, ...] = (
     "name",
     "phone",
 )
-MAX_EMBEDDED: int = _properties("child_list")["data"]["maxItems"]
+#: Embedded bank accounts are capped at 10 [doc]; the same cap elsewhere is a convention.
+MAX_EMBEDDED: int = _customer["bank_accounts"]["then"]["properties"]["data"]["then"]["maxItems"]
 LIST_MAX: int = _properties("customer_list")["data"]["maxItems"]
 
 ACCOUNT_TYPES: tuple[str, ...] = _values(_bank_account["account_type"]["enum"])

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from . import _contract as contract
 from ._breaches import (
     BAD_IFSC,
+    BAD_IFSC_FORMAT,
     MAY,
     METADATA_KEYS,
     NON_ARRAYS,
@@ -44,6 +45,7 @@ from ._slots import (
     on_filled_list,
     on_item,
     on_list,
+    on_named_list,
     replace_item,
     replace_list,
 )
@@ -163,7 +165,9 @@ def _list_breaches() -> list[Breach]:
         Breach("child_list.object", on_list(drop("object"))),
         Breach("child_list.data", on_list(set_to("data", NON_ARRAYS))),
         Breach("child_list.data", on_list(drop("data"))),
-        Breach("child_list.data", on_filled_list(_too_many_items)),
+        # Only the 10 most recent bank accounts are embedded [doc]; mandates and subscriptions
+        # take the same cap by convention (a strict breach below).
+        Breach("customer.bank_accounts", on_named_list("bank_accounts", _too_many_items)),
         Breach("child_list.total_count", on_filled_list(_count_below_data)),
         Breach("child_list.total_count", on_list(_negative_count)),
         Breach("child_list.total_count", on_list(set_to("total_count", NON_INTEGERS))),
@@ -283,6 +287,13 @@ def _strict_breaches() -> list[Breach]:
 
     return [
         Breach("customer.id.prefix", on_customer(set_to("id", _other_prefix("CU"))), SHOULD),
+        Breach("customer.child_cap", on_named_list("mandates", _too_many_items), SHOULD),
+        Breach("customer.child_cap", on_named_list("subscriptions", _too_many_items), SHOULD),
+        Breach(
+            "bank_account.account_ifsc.format",
+            on_item("bank_account", set_to("account_ifsc", BAD_IFSC_FORMAT)),
+            SHOULD,
+        ),
         Breach("customer.attributes", on_customer(drop_one(contract.CONTACT_FIELDS)), SHOULD),
         Breach("metadata.values", on_customer(_metadata_value), SHOULD),
         Breach("metadata.values", on_item("mandate", _metadata_value), SHOULD),

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from . import _contract as contract
 from ._breaches import (
     BAD_IFSC,
+    BAD_IFSC_FORMAT,
     MAY,
     NON_OBJECTS,
     NON_STRINGS,
@@ -110,13 +111,13 @@ CUSTOMER_CREATE_BREACHES: tuple[Breach, ...] = (
 _ACCOUNT_FIELDS = ("account_holder_name", "account_ifsc", "account_number", "account_type")
 _SHORT_NUMBERS = st.text(alphabet=DIGITS, max_size=4)
 
-#: Every bank-account-create breach: MUST ones, then the strict-level one.
+#: Every bank-account-create breach: MUST ones, then the strict-level ones.
 BANK_ACCOUNT_CREATE_BREACHES: tuple[Breach, ...] = (
     Breach("bank_account_create.shape", _whole(NON_OBJECTS)),
     *[Breach(f"bank_account_create.{field}", _on(drop(field))) for field in _ACCOUNT_FIELDS],
     Breach(
         "bank_account_create.account_holder_name",
-        _on(set_to("account_holder_name", st.one_of(st.just(""), _NULLABLE_NON_STRINGS))),
+        _on(set_to("account_holder_name", _NULLABLE_NON_STRINGS)),
     ),
     Breach("bank_account_create.account_ifsc", _on(set_to("account_ifsc", BAD_IFSC))),
     Breach(
@@ -131,6 +132,16 @@ BANK_ACCOUNT_CREATE_BREACHES: tuple[Breach, ...] = (
         "bank_account_create.unknown_parameter",
         _on(_add_unknown(_UNKNOWN_ACCOUNT_PARAMS)),
         SHOULD,
+    ),
+    Breach(
+        "bank_account_create.account_ifsc.format",
+        _on(set_to("account_ifsc", BAD_IFSC_FORMAT)),
+        SHOULD,
+    ),
+    Breach(
+        "bank_account_create.account_holder_name.nonempty",
+        _on(set_to("account_holder_name", st.just(""))),
+        MAY,
     ),
 )
 

@@ -22,6 +22,7 @@ __all__ = [
     "on_filled_list",
     "on_item",
     "on_list",
+    "on_named_list",
     "replace_item",
     "replace_list",
 ]
@@ -129,6 +130,18 @@ def replace_item(kind: str, values: st.SearchStrategy[Any]) -> Mutate:
     def mutate(draw: st.DrawFn, doc: Any) -> Any:
         slot = _item_slot(draw, doc, kind)
         slot.listing["data"][slot.item_index(draw)] = draw(values)
+        return doc
+
+    return mutate
+
+
+def on_named_list(key: str, change: Change) -> Mutate:
+    """Like ``on_filled_list`` but on the customer's child list ``key`` (e.g. bank_accounts)."""
+
+    def mutate(draw: st.DrawFn, doc: Any) -> Any:
+        slot = _customer_slot(draw, doc, key)
+        slot.item_index(draw)
+        change(draw, slot.listing)
         return doc
 
     return mutate

@@ -111,6 +111,8 @@ RULE_TAGS: dict[str, tuple[str, ...]] = {
     "bank_account_create.account_holder_name.nonempty": ("ours",),
     "bank_account_create.account_ifsc": ("doc",),
     "bank_account_create.account_ifsc.format": ("conv",),
+    "bank_account.account_ifsc.format": ("conv",),
+    "customer.child_cap": ("conv",),
     "bank_account_create.account_number": ("doc",),
     "bank_account_create.account_type": ("doc",),
     "bank_account_create.unknown_parameter": ("conv",),

@@ -69,6 +69,8 @@ CUSTOMER_RULES: dict[str, str] = {
     "subscription.start_date": "MUST",
     "subscription.status": "MUST",
     "customer.id.prefix": "SHOULD",
+    "customer.child_cap": "SHOULD",
+    "bank_account.account_ifsc.format": "SHOULD",
     "customer.attributes": "SHOULD",
     "metadata.values": "SHOULD",
     "metadata.limits": "MAY",
@@ -97,6 +99,8 @@ BANK_ACCOUNT_CREATE_RULES: dict[str, str] = {
     "bank_account_create.account_number": "MUST",
     "bank_account_create.account_type": "MUST",
     "bank_account_create.unknown_parameter": "SHOULD",
+    "bank_account_create.account_ifsc.format": "SHOULD",
+    "bank_account_create.account_holder_name.nonempty": "MAY",
 }
 
 GENERATORS = {
