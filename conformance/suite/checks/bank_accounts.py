@@ -7,13 +7,13 @@ endpoints.list_bank_accounts, bank_account.account_last4, bank_account.account_n
 
 from __future__ import annotations
 
-import itertools
 import time
 from typing import Any
 
 from ...client import Exchange
 from .._context import CheckContext
 from .._registry import scenario_check
+from .lists import expect_newest_first
 
 __all__ = [
     "check_bank_account_crud",
@@ -282,18 +282,7 @@ def check_bank_account_list_newest_first(ctx: CheckContext) -> None:
         actual=ids[-1:] or ids,
     )
     data = body.get("data") if isinstance(body, dict) else None
-    items = data if isinstance(data, list) else []
-    stamps = [i.get("created") for i in items if isinstance(i, dict)]
-    numbers = [c for c in stamps if isinstance(c, int)]
-    for index, (newer, older) in enumerate(itertools.pairwise(numbers)):
-        ctx.expect(
-            newer >= older,
-            "created increases down the list: not newest first",
-            exchange=exchange,
-            pointer=f"/data/{index + 1}/created",
-            expected=f"<= {newer}",
-            actual=older,
-        )
+    expect_newest_first(ctx, exchange, data if isinstance(data, list) else [])
 
 
 @scenario_check(

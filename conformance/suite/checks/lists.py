@@ -25,6 +25,7 @@ __all__ = [
     "check_page_past_end",
     "check_page_walk",
     "check_unknown_email_error",
+    "expect_newest_first",
 ]
 
 _MAX_WALK_PAGES = 60  # a page walk never reads more than this many pages
@@ -77,6 +78,11 @@ def check_newest_first(ctx: CheckContext) -> None:
             expected=[newer["id"], older["id"]],
             actual=[i for i in ids if i in (older["id"], newer["id"])],
         )
+    expect_newest_first(ctx, exchange, data)
+
+
+def expect_newest_first(ctx: CheckContext, exchange: Exchange, data: list[Any]) -> None:
+    """Expect ``created`` never to increase down a page (ties may come in any order)."""
     created = [item.get("created") for item in data if isinstance(item, dict)]
     stamps = [c for c in created if isinstance(c, int)]
     for index, (first, second) in enumerate(itertools.pairwise(stamps)):
