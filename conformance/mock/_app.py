@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ._errors import ApiError, error_document
+from ._render import dumps, list_text
 from ._requests import (
     MAX_BODY_BYTES,
     Account,
@@ -32,11 +33,13 @@ from ._requests import (
     validate_params,
 )
 from ._seed import bank_name, seed_customer_params
-from ._store import Store, list_text
+from ._store import Store
 
 __all__ = ["build_app"]
 
 _MAX_IDEMPOTENCY_KEY = 255
+#: Accepted Authorization headers remembered (decoding and hashing one is a tenth of a GET).
+_KNOWN_HEADERS = 1024
 _log = logging.getLogger("lotuspay_contract.mock")
 
 
@@ -48,9 +51,16 @@ class _Api:
         self.api_keys = api_keys
         self.seed_customers = seed_customers
         self._known: set[str] = set()
+        self._accounts: dict[str, Account] = {}
 
     def account(self, request: Request) -> Account:
-        account = authenticate(request.headers.get("authorization"), self.api_keys)
+        header = request.headers.get("authorization")
+        account = self._accounts.get(header) if header else None
+        if account is None:
+            account = authenticate(header, self.api_keys)  # raises a 401 for a bad header
+            if len(self._accounts) >= _KNOWN_HEADERS:
+                self._accounts.clear()
+            self._accounts[header or ""] = account
         if not accepts_json(request.headers.get("accept")):
             raise ApiError(406, "This API only answers application/json.")
         if account.id not in self._known:
@@ -189,15 +199,12 @@ async def _read_body(request: Request) -> bytes:
 
 class _Json(JSONResponse):
     def render(self, content: Any) -> bytes:
-        # A lone surrogate cannot reach an answer (requests refuse them), but if one did,
-        # "backslashreplace" spells it as a JSON \udXXX escape rather than failing with a 500.
-        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
-        return text.encode("utf-8", "backslashreplace")
+        return dumps(content)  # compact UTF-8; a lone surrogate is escaped, never a 500
 
 
-def _raw(text: str) -> Response:
-    """A 200 answer from JSON text the store assembled."""
-    return Response(text.encode("utf-8"), media_type="application/json")
+def _raw(body: bytes) -> Response:
+    """A 200 answer from JSON bytes the store assembled."""
+    return Response(body, media_type="application/json")
 
 
 def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:

@@ -2,7 +2,9 @@
 
 One connection per process guarded by a re-entrant lock: the event loop calls the store
 synchronously (a query takes microseconds, far less than a thread hop). Objects are stored as
-compact JSON text without their child lists; reads assemble answers from that text directly.
+compact JSON text without their child lists, and each customer also as its whole answer
+(``body``, UTF-8 bytes with its embedded child lists), rewritten in the same transaction as a
+new bank account: a customer or a page of them is read and answered without rendering.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import sqlite3
 import string
 import threading
@@ -19,16 +20,14 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ._errors import ApiError
+from ._render import EMBEDDED_ITEMS, dumps, list_text, render_bank_account, render_customer
 
 __all__ = ["EMBEDDED_ITEMS", "IDEMPOTENCY_SECONDS", "Store", "list_text", "new_id"]
 
 #: Saved answers are replayed for 24 hours (spec: idempotency, "at least 24 hours").
 IDEMPOTENCY_SECONDS = 24 * 3600
-#: A child list embeds the 10 most recent items (spec: child lists).
-EMBEDDED_ITEMS = 10
 
 _ALPHABET = string.ascii_uppercase + string.digits
-_PLAIN = re.compile(r"[\w/.-]*\Z", re.ASCII)
 
 #: Each object carries its ordinal within its parent (``n``: 1, 2, ... per account, per customer)
 #: and each parent its count, kept by triggers in the same statement as the insert. A page is
@@ -39,7 +38,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, customers INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS customers (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, account TEXT NOT NULL,
-    n INTEGER NOT NULL, banks INTEGER NOT NULL DEFAULT 0, email TEXT, doc TEXT NOT NULL);
+    n INTEGER NOT NULL, banks INTEGER NOT NULL DEFAULT 0, email TEXT, doc TEXT NOT NULL,
+    body BLOB);
 CREATE UNIQUE INDEX IF NOT EXISTS customers_page ON customers (account, n);
 CREATE INDEX IF NOT EXISTS customers_email ON customers (account, email, seq);
 CREATE TABLE IF NOT EXISTS bank_accounts (
@@ -54,7 +54,7 @@ CREATE TRIGGER IF NOT EXISTS count_customers AFTER INSERT ON customers BEGIN
     ON CONFLICT (id) DO UPDATE SET customers = NEW.n; END;
 CREATE TRIGGER IF NOT EXISTS count_bank_accounts AFTER INSERT ON bank_accounts BEGIN
     UPDATE customers SET banks = NEW.n WHERE id = NEW.customer; END;
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 """
 
 #: Files written before ordinals and counts (user_version 0): add and fill them, once.
@@ -74,12 +74,15 @@ UPDATE accounts SET customers = (SELECT count(*) FROM customers WHERE account = 
 UPDATE customers SET banks = (SELECT count(*) FROM bank_accounts WHERE customer = customers.id);
 """
 
-#: One page of customers with their embedded bank accounts (the 10 most recent), one query.
-_PAGE = """
-SELECT c.id, c.doc, c.banks, b.id, b.doc FROM customers AS c
-LEFT JOIN bank_accounts AS b ON c.banks > 0 AND b.customer = c.id AND b.n > c.banks - {embedded}
-WHERE {where} ORDER BY c.{order} DESC, b.n DESC
-"""
+#: Customers' answers, newest first: one indexed range (or lookup), no join, no rendering.
+_PAGE = "SELECT body FROM customers AS c WHERE {where} ORDER BY c.{order} DESC"
+_ONE = _PAGE.format(where="c.id = ? AND c.account = ?", order="n")
+_RANGE = _PAGE.format(where="c.account = ? AND c.n > ? AND c.n <= ?", order="n")
+_EMAIL = _PAGE.format(
+    where="c.seq IN (SELECT seq FROM customers WHERE account = ? AND email = ? "
+    "ORDER BY seq DESC LIMIT ? OFFSET ?)",
+    order="seq",
+)
 
 
 def new_id(prefix: str) -> str:
@@ -92,21 +95,12 @@ def new_id(prefix: str) -> str:
             return prefix + "".join(chars[:12])
 
 
-def _dumps(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+def _text(document: Any) -> str:
+    return dumps(document).decode("utf-8")
 
 
-def _quote(text: str) -> str:
-    # Our URLs are plain paths built from our own ids: they need no escaping, and json.dumps
-    # was most of the cost of rendering a page.
-    return f'"{text}"' if _PLAIN.match(text) else _dumps(text)
-
-
-def list_text(url: str, items: list[str], total: int) -> str:
-    """A list object (child list or page) as JSON text, from items already in JSON text."""
-    return (
-        f'{{"object":"list","data":[{",".join(items)}],"total_count":{total},"url":{_quote(url)}}}'
-    )
+def _bytes(text: str | bytes) -> bytes:
+    return text if isinstance(text, bytes) else text.encode("utf-8")
 
 
 class Store:
@@ -134,6 +128,7 @@ class Store:
         if old:
             self._db.executescript(f"BEGIN IMMEDIATE; {_MIGRATE} COMMIT;")
         self._db.executescript(_SCHEMA)
+        self._fill_bodies()
 
     def close(self) -> None:
         """Close the database; a file keeps everything for the next start."""
@@ -170,13 +165,19 @@ class Store:
             "description": None,
             **{f: params.get(f) for f in ("email", "identification", "mobile", "name", "phone")},
         }
+
+        def row(cid: str) -> tuple[Any, ...]:
+            text = dumps({**doc, "id": cid})
+            body = render_customer(text, cid, [], 0)
+            return cid, account, account, doc["email"], text.decode("utf-8"), body
+
         with self._lock:
             # One statement takes the next ordinal and inserts: atomic across processes.
             doc["id"] = self._insert(
                 "CU",
-                "INSERT INTO customers (id, account, n, email, doc) VALUES (?, ?, "
-                "coalesce((SELECT customers FROM accounts WHERE id = ?), 0) + 1, ?, ?)",
-                lambda cid: (cid, account, account, doc["email"], _dumps({**doc, "id": cid})),
+                "INSERT INTO customers (id, account, n, email, doc, body) VALUES (?, ?, "
+                "coalesce((SELECT customers FROM accounts WHERE id = ?), 0) + 1, ?, ?, ?)",
+                row,
             )
         base = f"/v1/customers/{doc['id']}"
         return {
@@ -185,6 +186,35 @@ class Store:
             "mandates": _empty_list(f"{base}/mandates"),
             "subscriptions": _empty_list(f"{base}/subscriptions"),
         }
+
+    def _render_body(self, customer_id: str, doc: str | bytes, banks: int) -> None:
+        """Write a customer's whole answer, with its ``EMBEDDED_ITEMS`` newest bank accounts
+        (the caller holds the lock, in a transaction when other statements must go with it)."""
+        embedded: list[bytes] = []
+        if banks:
+            embedded = [
+                render_bank_account(_bytes(bank_doc), bank_id)
+                for bank_id, bank_doc in self._db.execute(
+                    "SELECT id, doc FROM bank_accounts WHERE customer = ? AND n > ? "
+                    "ORDER BY n DESC",
+                    (customer_id, banks - EMBEDDED_ITEMS),
+                )
+            ]
+        body = render_customer(_bytes(doc), customer_id, embedded, banks)
+        self._db.execute("UPDATE customers SET body = ? WHERE id = ?", (body, customer_id))
+
+    def _fill_bodies(self) -> None:
+        """Files written before ``body`` (user_version 2 and older): add it and fill it, once."""
+        has_body = "SELECT 1 FROM pragma_table_info('customers') WHERE name = 'body'"
+        if self._db.execute(has_body).fetchone():
+            return
+        with self._lock, self._transaction():
+            if self._db.execute(has_body).fetchone():  # another process got there first
+                return
+            self._db.execute("ALTER TABLE customers ADD COLUMN body BLOB")
+            rows = self._db.execute("SELECT id, doc, banks FROM customers").fetchall()
+            for customer_id, doc, banks in rows:
+                self._render_body(customer_id, doc, banks)
 
     def _insert(self, prefix: str, sql: str, row: Callable[[str], tuple[Any, ...]]) -> str:
         while True:  # an id collision (36**12 ids) is astronomically rare: draw again
@@ -199,19 +229,19 @@ class Store:
                 raise LookupError(object_id)
             return object_id
 
-    def get_customer(self, account: str, customer_id: str) -> str:
-        """Return a customer of ``account`` as JSON text, or raise a 404."""
-        sql = _PAGE.format(embedded=EMBEDDED_ITEMS, where="c.id = ? AND c.account = ?", order="n")
+    def get_customer(self, account: str, customer_id: str) -> bytes:
+        """Return a customer of ``account`` as JSON bytes, or raise a 404."""
         with self._lock:
-            rows = self._db.execute(sql, (customer_id, account)).fetchall()
-        if not rows:
+            row = self._db.execute(_ONE, (customer_id, account)).fetchone()
+        if row is None:
             raise ApiError(404, f"No such customer: {customer_id}", param="id")
-        return _render_customers(rows)[0]
+        body: bytes = row[0]
+        return body
 
     def list_customers(
         self, account: str, *, limit: int, page: int, email: str | None
-    ) -> tuple[list[str], int]:
-        """Return one page of customers as JSON texts, newest first, and the total count."""
+    ) -> tuple[list[bytes], int]:
+        """Return one page of customers as JSON bytes, newest first, and the total count."""
         skip = (page - 1) * limit
         with self._lock, self._reading():
             if email is None:
@@ -222,9 +252,8 @@ class Store:
                 if skip >= total:
                     return [], total
                 # Newest first: ordinals total - skip down to total - skip - limit + 1.
-                where = "c.account = ? AND c.n > ? AND c.n <= ?"
                 args: list[Any] = [account, total - skip - limit, total - skip]
-                sql = _PAGE.format(embedded=EMBEDDED_ITEMS, where=where, order="n")
+                sql = _RANGE
             else:
                 total = self._db.execute(
                     "SELECT count(*) FROM customers WHERE account = ? AND email = ?",
@@ -234,14 +263,10 @@ class Store:
                     raise ApiError(404, f"No customer has the email {email!r}.", param="email")
                 if skip >= total:
                     return [], total
-                where = (
-                    "c.seq IN (SELECT seq FROM customers WHERE account = ? AND email = ? "
-                    "ORDER BY seq DESC LIMIT ? OFFSET ?)"
-                )
                 args = [account, email, limit, skip]
-                sql = _PAGE.format(embedded=EMBEDDED_ITEMS, where=where, order="seq")
+                sql = _EMAIL
             rows = self._db.execute(sql, args).fetchall()
-        return _render_customers(rows), total
+        return [body for (body,) in rows], total
 
     # -- bank accounts --------------------------------------------------------------------------
 
@@ -250,7 +275,7 @@ class Store:
     ) -> dict[str, Any]:
         """Store a bank account (``doc`` without ``id``) for an existing customer; render it."""
         doc = {**doc, "created": int(self.clock()), "customer": customer_id}
-        with self._lock:
+        with self._lock, self._transaction():
             try:
                 # Inserts nothing unless the customer is the account's: the check and the
                 # insert are one statement.
@@ -258,15 +283,21 @@ class Store:
                     "BA",
                     "INSERT INTO bank_accounts (id, account, customer, n, doc) SELECT ?, "
                     "account, id, banks + 1, ? FROM customers WHERE id = ? AND account = ?",
-                    lambda bid: (bid, _dumps({**doc, "id": bid}), customer_id, account),
+                    lambda bid: (bid, _text({**doc, "id": bid}), customer_id, account),
                 )
             except LookupError:
                 raise ApiError(404, f"No such customer: {customer_id}", param="id") from None
+            # The customer's answer embeds its newest bank accounts: rewritten in the same
+            # transaction, so no reader sees the one without the other.
+            customer_doc, banks = self._db.execute(
+                "SELECT doc, banks FROM customers WHERE id = ?", (customer_id,)
+            ).fetchone()
+            self._render_body(customer_id, customer_doc, banks)
         mandates = _empty_list(f"/v1/bank_accounts/{doc['id']}/mandates")
         return {**doc, "mandates": mandates}
 
-    def get_bank_account(self, account: str, customer_id: str, bank_account_id: str) -> str:
-        """Return a bank account of one customer of ``account`` as JSON text, or raise a 404."""
+    def get_bank_account(self, account: str, customer_id: str, bank_account_id: str) -> bytes:
+        """Return a bank account of one customer of ``account`` as JSON bytes, or raise a 404."""
         with self._lock:
             row = self._db.execute(
                 "SELECT c.id, b.doc FROM customers AS c LEFT JOIN bank_accounts AS b "
@@ -277,12 +308,12 @@ class Store:
             raise ApiError(404, f"No such customer: {customer_id}", param="id")
         if row[1] is None:
             raise ApiError(404, f"No such bank account: {bank_account_id}", param="bank_account")
-        return _render_bank_account(row[1], bank_account_id)
+        return render_bank_account(_bytes(row[1]), bank_account_id)
 
     def list_bank_accounts(
         self, account: str, customer_id: str, *, limit: int, page: int
-    ) -> tuple[list[str], int]:
-        """Return one page of a customer's bank accounts as JSON texts, newest first, and the
+    ) -> tuple[list[bytes], int]:
+        """Return one page of a customer's bank accounts as JSON bytes, newest first, and the
         total count."""
         skip = (page - 1) * limit
         with self._lock, self._reading():
@@ -299,7 +330,7 @@ class Store:
                 "ORDER BY n DESC",
                 (customer_id, total - skip - limit, total - skip),
             ).fetchall()
-        return [_render_bank_account(doc, bid) for bid, doc in rows], total
+        return [render_bank_account(_bytes(doc), bid) for bid, doc in rows], total
 
     def require_customer(self, account: str, customer_id: str) -> None:
         """Raise a 404 unless ``customer_id`` is a customer of ``account``."""
@@ -344,7 +375,7 @@ class Store:
             status, body = run()
             self._db.execute(
                 "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?, ?)",
-                (account, key, fingerprint, status, json.dumps(body), now),
+                (account, key, fingerprint, status, _text(body), now),
             )
             return status, body, False
 
@@ -376,44 +407,3 @@ class Store:
 
 def _empty_list(url: str) -> dict[str, Any]:
     return {"object": "list", "data": [], "total_count": 0, "url": url}
-
-
-def _render_customers(rows: list[tuple[Any, ...]]) -> list[str]:
-    """Customers as JSON texts from ``_PAGE`` rows: one row per embedded bank account (or one
-    row with ``None`` when a customer has none), in page order."""
-    rendered: list[str] = []
-    current: str | None = None
-    doc = ""
-    total = 0
-    embedded: list[str] = []
-    for customer_id, customer_doc, banks, bank_id, bank_doc in rows:
-        if customer_id != current:
-            if current is not None:
-                rendered.append(_render_customer(doc, current, embedded, total))
-            current, doc, total, embedded = customer_id, customer_doc, banks, []
-        if bank_id is not None:
-            embedded.append(_render_bank_account(bank_doc, bank_id))
-    if current is not None:
-        rendered.append(_render_customer(doc, current, embedded, total))
-    return rendered
-
-
-_EMPTY = '{{"object":"list","data":[],"total_count":0,"url":"{url}"}}'
-
-
-def _render_customer(doc_text: str, customer_id: str, bank_accounts: list[str], total: int) -> str:
-    # Ids come from our own rows (``new_id``: upper-case alphanumerics): the URLs need no
-    # escaping, and one f-string per customer is most of what a page of 100 costs.
-    base = f"/v1/customers/{customer_id}"
-    return (
-        f'{doc_text[:-1]},"bank_accounts":{{"object":"list","data":[{",".join(bank_accounts)}],'
-        f'"total_count":{total},"url":"{base}/bank_accounts"}},'
-        f'"mandates":{{"object":"list","data":[],"total_count":0,"url":"{base}/mandates"}},'
-        f'"subscriptions":{{"object":"list","data":[],"total_count":0,'
-        f'"url":"{base}/subscriptions"}}}}'
-    )
-
-
-def _render_bank_account(doc_text: str, bank_account_id: str) -> str:
-    mandates = _EMPTY.format(url=f"/v1/bank_accounts/{bank_account_id}/mandates")
-    return f'{doc_text[:-1]},"mandates":{mandates}}}'

@@ -89,3 +89,26 @@ def test_a_file_from_the_previous_schema_is_migrated(tmp_path: Path) -> None:
     made = store.create_customer("a", False, {"name": "new"})["id"]
     assert _ids(store.list_customers("a", limit=2, page=1, email=None)[0]) == [made, "CU2"]
     store.close()
+
+
+def test_a_file_without_stored_answers_gets_them_on_open(tmp_path: Path) -> None:
+    """Files of user_version 2 kept no ``body``: opening one renders every customer's answer,
+    identical to what the store writes for a new file."""
+    path = tmp_path / "v2.sqlite3"
+    store = Store(str(path))
+    plain = store.create_customer("a", False, {"name": "Zoë", "metadata": {"शहर": "पुणे"}})["id"]
+    banked = store.create_customer("a", False, {"name": "banked"})["id"]
+    for _ in range(11):
+        store.create_bank_account("a", banked, dict(BANK))
+    before = [store.get_customer("a", plain), store.get_customer("a", banked)]
+    store.close()
+    db = sqlite3.connect(path)
+    db.execute("ALTER TABLE customers DROP COLUMN body")
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+
+    store = Store(str(path))
+    assert [store.get_customer("a", plain), store.get_customer("a", banked)] == before
+    assert json.loads(before[1])["bank_accounts"]["total_count"] == 11
+    store.close()

@@ -15,7 +15,7 @@ from lotuspay_contract.conformance.mock._store import Store, list_text
     ["/v1/customers", "/v1/customers/CU0011AABBCC22/bank_accounts", '/v1/a"b\\c', "/v1/\u0000é"],
 )
 def test_list_text_is_json_whatever_the_url(url: str) -> None:
-    rendered = json.loads(list_text(url, ['{"id":"x"}'], 3))
+    rendered = json.loads(list_text(url, [b'{"id":"x"}'], 3))
     assert rendered == {"object": "list", "data": [{"id": "x"}], "total_count": 3, "url": url}
 
 
