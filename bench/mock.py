@@ -11,8 +11,12 @@ settings (uvloop, httptools, no access log):
 - ``base``: the mock of another checkout, when ``--baseline DIR`` names one (e.g. made with
   ``git archive REV | tar -x -C DIR``): a before/after comparison on the same machine load.
 
-All servers run at once and the cases take turns (``--repeat`` rounds, best kept), so a change
-in the machine's load hits every column alike.
+All servers run at once and the cases take turns (``--repeat`` rounds), so a change in the
+machine's load hits every column alike. Ratios are reported as the best rounds' ratio with the
+lowest and highest single-round ratio beside it (the noise), and as ratios of server CPU time
+per request, which other load on a shared machine moves much less than requests/second. On a
+2-core machine wrk takes part of a core: ``--workers 2`` cannot reach 2x, and its CPU per
+request (both processes summed) is the fair check that a second worker costs nothing extra.
 
 The load comes from ``wrk`` when it is installed (a C load generator: the numbers measure the
 server), otherwise from an httpx client (then the client is the bottleneck on a small machine and
@@ -137,7 +141,7 @@ def server(command: list[str], url: str, root: Path = ROOT) -> Iterator[int]:
     """Run a server until the block ends; yield its process id."""
     env = {**os.environ, "PYTHONPATH": str(root)}
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         wait_for(url)
@@ -237,7 +241,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
     parser.add_argument("--prism", help="Prism executable (npm install @stoplight/prism-cli)")
     parser.add_argument("--baseline", type=Path, help="another checkout whose mock to compare")
-    parser.add_argument("--repeat", type=int, default=3, help="rounds per case; the best counts")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per case (best and spread)")
     parser.add_argument("--serve-stub", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_stub:
@@ -245,10 +249,10 @@ def main() -> int:
         return 0
     load = run_wrk if shutil.which("wrk") else run_httpx
     print(f"load generator: {'wrk' if load is run_wrk else 'httpx (client-bound)'}; "
-          f"{args.connections} connections, {args.seconds:g} s per case, best of "
-          f"{args.repeat}, loopback")  # fmt: skip
-    results: dict[str, dict[str, float]] = {}
-    cpu: dict[str, dict[str, float]] = {}  # microseconds of server CPU per request, best round
+          f"{args.connections} connections, {args.seconds:g} s per case, {args.repeat} "
+          f"rounds, loopback; load average before: {load_average()}")  # fmt: skip
+    rates: dict[str, dict[str, list[float]]] = {}  # requests/second, one per round
+    cpu: dict[str, dict[str, list[float]]] = {}  # server CPU microseconds per request, per round
     with ExitStack() as stack:
         cases: dict[str, dict[str, tuple[str, str]]] = {}
         pids: dict[str, int] = {}
@@ -262,8 +266,8 @@ def main() -> int:
                 "GET page of 100": (f"{base}/v1/customers?limit=100", "GET"),
                 "POST create": (f"{base}/v1/customers", "POST"),
             }
-            results[name] = {}
-            cpu[name] = {}
+            rates[name] = {case: [] for case in cases[name]}
+            cpu[name] = {case: [] for case in cases[name]}
         for case in cases["stub"]:
             for _ in range(args.repeat):  # the servers take turns: drift in load hits all alike
                 for name in cases:
@@ -271,27 +275,58 @@ def main() -> int:
                     before = tree_cpu_seconds(pids[name])
                     rate = load(url, method, args.seconds, args.connections)
                     spent = tree_cpu_seconds(pids[name]) - before
-                    results[name][case] = max(results[name].get(case, 0.0), rate)
-                    if rate:
-                        per_request = spent / (rate * args.seconds) * 1e6
-                        cpu[name][case] = min(cpu[name].get(case, float("inf")), per_request)
-    # Ratios of requests per second: "a/b" is a's rate over b's.
-    pairs = [("mock", "stub"), ("mock-w2", "stub"), ("mock-w2", "mock"), ("mock-w2", "mock-db")]
-    pairs += [("mock", other) for other in ("base", "prism") if other in results]
-    print(f"{'case':<18}" + "".join(f"{n:>10}" for n in results) +
-          "".join(f"{a + '/' + b:>16}" for a, b in pairs))  # fmt: skip
-    for case in results["stub"]:
-        row = f"{case:<18}" + "".join(f"{results[n][case]:>10.0f}" for n in results)
-        for a, b in pairs:
-            ratio = results[a][case] / results[b][case] if results[b][case] else 0.0
-            row += f"{ratio:>15.2f}x"
-        print(row)
-    print("\nserver CPU microseconds per request, all of a server's processes (lower is better;")
-    print("fair under shared load; with --workers the two processes' CPU is summed)")
-    print(f"{'case':<18}" + "".join(f"{n:>10}" for n in cpu))
-    for case in cpu["stub"]:
-        print(f"{case:<18}" + "".join(f"{cpu[n].get(case, 0):>10.0f}" for n in cpu))
+                    rates[name][case].append(rate)
+                    cpu[name][case].append(spent / (rate * args.seconds) * 1e6 if rate else 0.0)
+    print(f"load average after: {load_average()}\n")
+    report(rates, cpu)
     return 0
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+Rounds = dict[str, dict[str, list[float]]]  # server -> case -> one figure per round
+
+
+def report(rates: Rounds, cpu: Rounds) -> None:
+    """Print requests/second (best round), their ratios, and server CPU per request.
+
+    A ratio "a/b" is a's rate over b's: the best rounds' ratio, then in brackets the lowest and
+    highest ratio of a single round (both servers measured back to back, under the same load),
+    which shows how much of the figure is noise. The CPU ratio is b's CPU per request over a's
+    (higher is better, like the rate ratio): what the rate ratio would be if each server had a
+    core of its own, which load on the machine does not move much.
+    """
+    names = list(rates)
+    cases = list(rates["stub"])
+    pairs = [("mock", "stub"), ("mock-w2", "stub"), ("mock-w2", "mock"), ("mock-w2", "mock-db")]
+    pairs += [("mock", other) for other in ("base", "prism") if other in rates]
+    print("requests/second, best of the rounds")
+    print(f"{'case':<18}" + "".join(f"{n:>10}" for n in names))
+    for case in cases:
+        print(f"{case:<18}" + "".join(f"{max(rates[n][case]):>10.0f}" for n in names))
+    print("\nserver CPU microseconds per request, all of a server's processes (lowest round; with")
+    print("--workers the processes' CPU is summed)")
+    print(f"{'case':<18}" + "".join(f"{n:>10}" for n in names))
+    for case in cases:
+        print(f"{case:<18}" + "".join(f"{min(cpu[n][case]):>10.0f}" for n in names))
+    print("\nratios: rate a/b best rounds [lowest-highest single round]; CPU b/a per request")
+    print(f"{'case':<18}{'pair':<18}{'rate':>8}{'rounds':>16}{'CPU':>8}")
+    for case in cases:
+        for a, b in pairs:
+            best = _ratio(max(rates[a][case]), max(rates[b][case]))
+            rounds = [_ratio(x, y) for x, y in zip(rates[a][case], rates[b][case], strict=True)]
+            spread = f"[{min(rounds):.2f}-{max(rounds):.2f}]"
+            per_request = _ratio(min(cpu[b][case]), min(cpu[a][case]))
+            print(f"{case:<18}{a + '/' + b:<18}{best:>7.2f}x{spread:>16}{per_request:>7.2f}x")
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else 0.0
 
 
 if __name__ == "__main__":

@@ -50,6 +50,18 @@ def _positive_seconds(value: str) -> float:
     return number
 
 
+def _milliseconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"expected a number of milliseconds of at least 0, got {value!r}."
+        )
+    return number
+
+
 def _positive_count(value: str) -> int:
     number = _count(value)
     if number == 0:
@@ -105,6 +117,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     mock.add_argument(
         "--seed-customers", type=_count, default=0, metavar="N", help="customers per new account"
+    )
+    mock.add_argument(
+        "--latency-ms",
+        type=_milliseconds,
+        default=0.0,
+        metavar="MS",
+        help="wait MS milliseconds before each answer, as a slow server would (other requests "
+        "are served meanwhile); for benchmarks of slow targets; default 0",
     )
     mock.add_argument(
         "--workers",
@@ -187,7 +207,7 @@ def run_mock(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        sock = bind_socket(args.host, args.port)
+        sock = bind_socket(args.host, args.port, workers=args.workers)
     except OSError as exc:
         print(
             f"lotuspay-contract mock: cannot bind {args.host}:{args.port}: {exc}", file=sys.stderr
@@ -198,6 +218,7 @@ def run_mock(args: argparse.Namespace) -> int:
         "faults": args.faults,
         "quirks": args.quirks,
         "seed_customers": args.seed_customers,
+        "latency_ms": args.latency_ms,
     }
     # Issued here, before any worker starts, so that every worker accepts the same keys.
     issued = tuple(args.api_keys) if args.api_keys else issue_keys()
@@ -208,6 +229,7 @@ def run_mock(args: argparse.Namespace) -> int:
     if args.accept_any_key:
         keys = f"any sk_test_/sk_live_ (accept-any-key, not as the contract says; e.g. {keys})"
     workers = f"; {args.workers} workers" if args.workers > 1 else ""
+    workers += f"; {args.latency_ms:g} ms latency" if args.latency_ms else ""
     print(
         f"LotusPay mock: API under {base_url(sock)}/v1; storage {args.db or 'in memory'}"
         f"{workers}; keys {keys}; faults {', '.join(args.faults) or 'none'}; "

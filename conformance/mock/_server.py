@@ -6,7 +6,9 @@ and JSON answers for malformed HTTP: what uvicorn still answers itself is listed
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import math
 import os
 import secrets
 import signal
@@ -77,6 +79,7 @@ def create_app(
     faults: Sequence[str] = (),
     quirks: Sequence[str] = (),
     seed_customers: int = 0,
+    latency_ms: float = 0,
 ) -> Starlette:
     """Return the mock as a Starlette app, to serve or to call in-process.
 
@@ -91,6 +94,10 @@ def create_app(
         faults: names from ``FAULTS`` of bugs to simulate; unknown names raise ValueError.
         quirks: names from ``QUIRKS`` of legal variations to show; unknown names raise ValueError.
         seed_customers: customers each account starts with.
+        latency_ms: milliseconds to wait before answering each request, as a slow server would
+            (``asyncio.sleep``: other requests are served meanwhile); for benchmarks of slow
+            targets. Answers the protocol gives itself (408, 431, 503, malformed HTTP) do not
+            wait.
 
     >>> import httpx
     >>> app = create_app(seed_customers=2)
@@ -100,6 +107,8 @@ def create_app(
     """
     if seed_customers < 0:
         raise ValueError(f"seed_customers must be at least 0, got {seed_customers!r}")
+    if not (math.isfinite(latency_ms) and latency_ms >= 0):
+        raise ValueError(f"latency_ms must be a finite number of at least 0, got {latency_ms!r}")
     resolved = resolve_faults(list(faults))
     layers: list[Rewrite] = [*resolved, *resolve_quirks(quirks)]
     for fault in resolved:
@@ -113,16 +122,45 @@ def create_app(
     app.state.api_keys = issued
     if layers:
         app.add_middleware(FaultLayer, faults=layers)
+    if latency_ms:
+        app.add_middleware(_Latency, seconds=latency_ms / 1000)  # outermost: every answer waits
     return app
 
 
-def bind_socket(host: str, port: int) -> socket.socket:
-    """Bind a listening TCP socket (port 0 picks a free one): the port is known before serving."""
+class _Latency:
+    """ASGI layer: wait ``seconds`` before the app answers an HTTP request."""
+
+    def __init__(self, app: Any, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            await asyncio.sleep(self.seconds)
+        await self.app(scope, receive, send)
+
+
+def bind_socket(host: str, port: int, *, workers: int = 1) -> socket.socket:
+    """Bind a listening TCP socket (port 0 picks a free one): the port is known before serving.
+
+    For ``workers`` > 1 where the system has ``SO_REUSEPORT`` (Linux, BSDs), the socket only
+    holds the port (bound, not listening): each worker of :func:`serve_workers` listens on a
+    socket of its own on that port and the kernel spreads connections evenly over them. Workers
+    accepting from one shared socket were not spread: one took nearly every connection.
+    """
+    spread = workers > 1 and hasattr(socket, "SO_REUSEPORT")
+    return _bind(host, port, reuse_port=spread, listen=not spread)
+
+
+def _bind(host: str, port: int, *, reuse_port: bool, listen: bool) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
-    sock.listen(1024)
+    if listen:
+        sock.listen(1024)
     return sock
 
 
@@ -161,6 +199,7 @@ def running_mock(
     faults: Sequence[str] = (),
     quirks: Sequence[str] = (),
     seed_customers: int = 0,
+    latency_ms: float = 0,
     host: str = "127.0.0.1",
     port: int = 0,
     limits: ServerLimits | None = None,
@@ -183,6 +222,7 @@ def running_mock(
         faults=faults,
         quirks=quirks,
         seed_customers=seed_customers,
+        latency_ms=latency_ms,
     )
     sock = bind_socket(host, port)
     server = uvicorn.Server(uvicorn_config(app, host, port, limits=limits))
@@ -192,7 +232,7 @@ def running_mock(
     thread.start()
     url = MockURL(base_url(sock), app.state.api_keys)
     try:
-        _wait_until_serving(server, thread, url)
+        _wait_until_serving(server, thread, url, 1.0 + latency_ms / 1000)
         yield url
     finally:
         server.should_exit = True
@@ -201,14 +241,16 @@ def running_mock(
         app.state.store.close()
 
 
-def _wait_until_serving(server: uvicorn.Server, thread: threading.Thread, url: str) -> None:
+def _wait_until_serving(
+    server: uvicorn.Server, thread: threading.Thread, url: str, probe_timeout: float
+) -> None:
     deadline = time.monotonic() + _START_TIMEOUT
     while time.monotonic() < deadline:
         if not thread.is_alive():
             raise RuntimeError(f"the mock server at {url} stopped while starting")
         if server.started:
             try:
-                httpx.get(f"{url}/v1/customers", timeout=1.0)
+                httpx.get(f"{url}/v1/customers", timeout=probe_timeout)
             except httpx.TransportError:
                 pass
             else:
@@ -229,8 +271,10 @@ def serve_workers(
 ) -> int:
     """Serve the mock from ``workers`` forked processes sharing ``sock`` and one SQLite file.
 
-    The kernel spreads connections over the processes; each has its own connection to the
-    WAL file, where SQLite serializes the writes (:class:`Store`). Every worker accepts the same
+    The kernel spreads connections over the processes: each listens on its own ``SO_REUSEPORT``
+    socket when ``sock`` only holds the port (``bind_socket(..., workers=N)``), else all accept
+    from ``sock``. Each has its own connection to the WAL file, where SQLite serializes the
+    writes (:class:`Store`). Every worker accepts the same
     ``api_keys`` (issue them before calling) and serves through the mock's protocol and limits.
     Runs until SIGINT or SIGTERM, which stop every worker gracefully; a worker that dies is
     restarted. Returns the exit status: 0 after a requested stop, 1 if a worker kept dying.
@@ -238,6 +282,7 @@ def serve_workers(
     """
     Store(db_path).close()  # create or migrate the file once, before any worker opens it
     host, port = sock.getsockname()[:2]
+    shared = bool(sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN))
 
     def start() -> int:
         pid = os.fork()
@@ -249,8 +294,9 @@ def serve_workers(
                 # uvicorn stops gracefully on these, then re-raises them to this no-op, so the
                 # store closes and the worker exits 0.
                 signal.signal(sig, lambda number, frame: None)
+            own = sock if shared else _bind(host, port, reuse_port=True, listen=True)
             app = create_app(api_keys=api_keys, db_path=db_path, **app_options)
-            uvicorn.Server(uvicorn_config(app, host, port, limits=limits)).run(sockets=[sock])
+            uvicorn.Server(uvicorn_config(app, host, port, limits=limits)).run(sockets=[own])
             app.state.store.close()
             status = 0
         finally:

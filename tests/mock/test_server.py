@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ import httpx
 import pytest
 from mock_support import BANK_ACCOUNT, CUSTOMER, TEST_KEY, checked, error_of
 
+from lotuspay_contract.conformance.cli import main
 from lotuspay_contract.conformance.mock import running_mock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -161,3 +163,48 @@ def test_concurrent_creates_on_loopback(lotuspay_mock: str) -> None:
         assert listing["total_count"] == expected
         for customer_id in [*shared_ids, *own_ids[::50]]:
             checked(client.get(f"/v1/customers/{customer_id}"), "customer")
+
+
+def test_latency_delays_every_answer_without_blocking_others() -> None:
+    """``latency_ms`` waits before each answer, errors included, and waits concurrently: 8
+    requests at once take less than the 8 waits one after another would (2 s)."""
+    latency, requests = 0.25, 8
+    with running_mock(latency_ms=latency * 1000) as url:
+        auth = (url.api_keys[0], "")
+
+        def timed(path: str, results: list[float]) -> None:
+            start = time.monotonic()
+            httpx.get(f"{url}{path}", auth=auth, timeout=TIMEOUT)
+            results.append(time.monotonic() - start)
+
+        alone: list[float] = []
+        for path in ("/v1/customers", "/v1/customers/CU0000NOTTHERE", "/v1/nowhere"):
+            timed(path, alone)
+        assert min(alone) >= latency, alone
+        together: list[float] = []
+        threads = [
+            threading.Thread(target=timed, args=("/v1/customers", together))
+            for _ in range(requests)
+        ]
+        start = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=TIMEOUT * 2)
+        assert len(together) == requests
+        assert min(together) >= latency
+        assert time.monotonic() - start < latency * requests
+
+
+@pytest.mark.parametrize("value", ["-1", "nan", "inf", "soon"])
+def test_cli_rejects_bad_latency(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["mock", "--latency-ms", value])
+    assert stopped.value.code == 2
+    expected = f"expected a number of milliseconds of at least 0, got {value!r}."
+    assert expected in capsys.readouterr().err
+
+
+def test_running_mock_rejects_negative_latency() -> None:
+    with pytest.raises(ValueError, match="latency_ms must be a finite number of at least 0"):
+        running_mock(latency_ms=-5).__enter__()
