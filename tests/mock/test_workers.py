@@ -94,6 +94,16 @@ def test_every_worker_accepts_the_issued_keys(workers: Mock) -> None:
         assert len(_worker_pids(workers.process.pid)) == 2
 
 
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's socket table")
+def test_each_worker_listens_on_a_socket_of_its_own(workers: Mock) -> None:
+    """SO_REUSEPORT: the kernel spreads connections over the workers' sockets. Workers that
+    accepted from one shared socket were not spread (one took nearly every connection)."""
+    port = int(workers.url.rsplit(":", 1)[1])
+    rows = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+    listening = [row for row in rows if row[1].endswith(f":{port:04X}") and row[3] == "0A"]
+    assert len(listening) == 2, listening
+
+
 @dataclass
 class Load:
     """What the threads sent and what was acknowledged."""
