@@ -10,7 +10,7 @@ bounded (a steady rate, a maximum count) and talks to the mock on 127.0.0.1 only
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
 
 import httpx
@@ -91,10 +91,10 @@ def _verdicts(result: RunResult, *, skip: set[str] = _NOT_COMPARED) -> dict[str,
     return {r.check.id: r.status for r in result.results if r.check.id not in skip}
 
 
-def _run(url: str, checks: Sequence[str] | None = None) -> RunResult:
-    every = select_checks(checks, "standard") if checks else select_checks(None, "standard")
+def _run(url: str, checks: Sequence[str] | None = None, *, tier: str = "standard") -> RunResult:
+    every = select_checks(checks, tier) if checks else select_checks(None, tier)
     chosen = [c for c in every if c.id not in _NOT_COMPARED]
-    return run_suite(settings_for(url, tier="standard"), checks=chosen)
+    return run_suite(settings_for(url, tier=tier), checks=chosen)
 
 
 def _explain(quiet: RunResult, busy: RunResult) -> str:
@@ -125,12 +125,55 @@ def test_standard_tier_verdicts_ignore_background_creates(faults: tuple[str, ...
 
 def test_list_checks_under_fast_traffic() -> None:
     # Twice, with a client creating a customer every 2 ms: races between a check's requests and
-    # others' creates show as a verdict that differs from the quiet one.
+    # others' creates show as a verdict that differs from the quiet one. The smoke tier's
+    # budgets keep it cheap; the checks' methods are the same in every tier.
     with running_mock(api_keys=MOCK_KEYS) as url:
-        quiet = _run(url, LIST_CHECKS)
-        with BackgroundCreates(url, SECRET_KEY, interval=0.002, max_count=4000) as other:
-            runs = [_run(url, LIST_CHECKS) for _ in range(2)]
+        quiet = _run(url, LIST_CHECKS, tier="smoke")
+        with BackgroundCreates(url, SECRET_KEY, interval=0.002, max_count=3000) as other:
+            runs = [_run(url, LIST_CHECKS, tier="smoke") for _ in range(2)]
     assert other.created > 100
     assert set(_verdicts(quiet).values()) == {"passed"}
     for busy in runs:
         assert _verdicts(busy) == _verdicts(quiet), _explain(quiet, busy)
+
+
+def test_session_fixture_is_made_once_by_parallel_threads() -> None:
+    from lotuspay_contract.conformance.client import LotusPayClient
+    from lotuspay_contract.conformance.suite import Session
+
+    settings = settings_for("http://127.0.0.1:9")
+    session = Session(settings, LotusPayClient(settings.base_url, settings.api_key))
+    made: list[int] = []
+    start = threading.Barrier(8)
+
+    def make() -> int:
+        made.append(1)
+        if len(made) == 1:  # the first maker fails: nothing is cached, the next one makes it
+            raise RuntimeError("the target hiccupped")
+        threading.Event().wait(0.05)  # a slow create: every other thread asks meanwhile
+        return len(made)
+
+    def ask() -> object:
+        start.wait(timeout=10)
+        try:
+            return session.fixture("customer", make)
+        except RuntimeError:
+            return None
+
+    threads = [_Asker(ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    answers = [t.answer for t in threads]
+    assert len(made) == 2
+    assert sorted(answers, key=str) == [2] * 7 + [None]
+
+
+class _Asker(threading.Thread):
+    def __init__(self, ask: Callable[[], object]) -> None:
+        super().__init__(daemon=True)
+        self.ask, self.answer = ask, object()
+
+    def run(self) -> None:
+        self.answer = self.ask()
