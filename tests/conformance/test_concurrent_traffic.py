@@ -137,6 +137,20 @@ def test_list_checks_under_fast_traffic() -> None:
         assert _verdicts(busy) == _verdicts(quiet), _explain(quiet, busy)
 
 
+def test_a_filter_that_lets_others_in_leaves_order_and_paging_unjudged() -> None:
+    # Order and paging are judged over the check's own customers, found by their address: a
+    # server that ignores the email filter gives no list only the check can change, so neither
+    # a pass nor a failure could rest on it; the filter itself fails CUS-LIST-005.
+    with running_mock(api_keys=MOCK_KEYS, faults=["email_filter_ignored"], seed_customers=1) as url:
+        result = _run(url, ["CUS-LIST-001", "CUS-LIST-003", "CUS-LIST-005"], tier="smoke")
+    outcome = {r.check.id: (r.status, r.reason or "") for r in result.results}
+    assert outcome["CUS-LIST-005"][0] == "failed"
+    for check_id in ("CUS-LIST-001", "CUS-LIST-003"):
+        status, reason = outcome[check_id]
+        assert status == "not_exercised", check_id
+        assert "no list only this check changes" in reason
+
+
 def test_session_fixture_is_made_once_by_parallel_threads() -> None:
     from lotuspay_contract.conformance.client import LotusPayClient
     from lotuspay_contract.conformance.suite import Session
