@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -83,6 +84,9 @@ class Session:
         self.client = client
         self.live_client = live_client
         self.cache: dict[str, Any] = {}
+        # Checks may run in parallel threads: a lock per fixture, one for the bookkeeping.
+        self._fixture_locks: dict[str, threading.Lock] = {}
+        self._lock = threading.RLock()
         self.response_contexts = {c.id: CheckContext(c, self) for c in response_checks}
         self.exchanges = 0
         self.seen = Evidence()  # every answer of the run: the coverage table's rows
@@ -91,22 +95,34 @@ class Session:
                 each.on_exchange = self.observe
 
     def observe(self, exchange: Exchange) -> None:
-        """Run every selected response check on ``exchange``."""
-        self.exchanges += 1
-        self.seen.add(exchange)
-        for ctx in self.response_contexts.values():
-            if judges(ctx.check.id, exchange):
-                ctx.judge(exchange)
-            try:
-                ctx.check.func(ctx, exchange)
-            except CheckFailure as failure:
-                ctx.add(failure)
+        """Run every selected response check on ``exchange`` (thread-safe)."""
+        with self._lock:
+            self.exchanges += 1
+            self.seen.add(exchange)
+            for ctx in self.response_contexts.values():
+                if judges(ctx.check.id, exchange):
+                    ctx.judge(exchange)
+                try:
+                    ctx.check.func(ctx, exchange)
+                except CheckFailure as failure:
+                    ctx.add(failure)
 
     def fixture(self, name: str, make: Callable[[], Any]) -> Any:
-        """Return the run's ``name`` fixture, making it on first use."""
-        if name not in self.cache:
-            self.cache[name] = make()
-        return self.cache[name]
+        """Return the run's ``name`` fixture, made once on first use even by parallel threads
+        (others wait for it; one that raises caches nothing: the next caller tries again)."""
+        if name in self.cache:
+            return self.cache[name]
+        with self._lock:
+            lock = self._fixture_locks.setdefault(name, threading.Lock())
+        with lock:
+            if name not in self.cache:
+                self.cache[name] = make()
+            return self.cache[name]
+
+
+def _error_field(body: Any, key: str) -> Any:
+    inner = body.get("error", body) if isinstance(body, dict) else None
+    return inner.get(key) if isinstance(inner, dict) else None
 
 
 class CheckContext:
@@ -276,19 +292,11 @@ class CheckContext:
 
     def error_param(self, body: Any) -> Any:
         """Return the ``param`` of an error body, enveloped or flat (contract: error.param)."""
-        if isinstance(body, dict):
-            inner = body.get("error", body)
-            if isinstance(inner, dict):
-                return inner.get("param")
-        return None
+        return _error_field(body, "param")
 
     def error_type(self, body: Any) -> Any:
         """Return the ``type`` of an error body, enveloped or flat."""
-        if isinstance(body, dict):
-            inner = body.get("error", body)
-            if isinstance(inner, dict):
-                return inner.get("type")
-        return None
+        return _error_field(body, "type")
 
     def validate(self, document: Any, schema: str, exchange: Exchange, *, prefix: str = "") -> bool:
         """Record every rule ``document`` breaks, each at its own level; True if no MUST broke."""
