@@ -33,7 +33,7 @@ from ._options import (
     LotusPayWarning,
     _key,
 )
-from ._xdist import first_worker, is_worker, send_to_controller, worker_run
+from ._xdist import first_worker, is_worker, send_to_controller, worker_count, worker_run
 
 if TYPE_CHECKING:
     from ..report import HarRecorder
@@ -100,6 +100,8 @@ class _Suite:
             if path and (problem := unwritable(path)) is not None:
                 raise pytest.UsageError(f"lotuspay: {problem}")
         self.rate_limit: float | None = config.getoption(OPTION_RATE_LIMIT)
+        if self.rate_limit:  # the run's rate: xdist workers share it
+            self.rate_limit /= worker_count(config)
         self.operations: list[str] | None = config.getoption(OPTION_OPERATIONS)
         self.max_duration = max_duration_for(self.settings, config.getoption(OPTION_MAX_DURATION))
         self.started: float | None = None

@@ -9,7 +9,9 @@ The checks of every response judge all the run's traffic, which no single worker
 leave them out of their collection, judge their own traffic with them, and the controller, once
 every worker is done, merges those verdicts and reports one item per response check to pytest
 (terminal, ``--junitxml``, exit status), as xdist itself reports a crashed worker's item. Then it
-writes the merged JSON, HTML and HAR. The run id and seed are the controller's, for every worker.
+writes the merged JSON, HTML and HAR. The run id and seed are the controller's, for every worker;
+``--lotuspay-rate-limit`` is the run's, shared evenly among the workers. (xdist's "N workers
+[n items]" line counts the scenario items only: the response checks' items come at the end.)
 
 Nothing here imports xdist: these hooks run only when xdist is loaded and distributing.
 """
@@ -39,6 +41,7 @@ __all__ = [
     "merge_har",
     "merge_reports",
     "send_to_controller",
+    "worker_count",
     "worker_run",
 ]
 
@@ -69,6 +72,11 @@ def distributing(config: pytest.Config) -> bool:
 def first_worker(config: pytest.Config) -> bool:
     """Return whether this worker is the first one (it alone sends the built-in traffic)."""
     return bool(getattr(config, "workerinput", {}).get("workerid") == "gw0")
+
+
+def worker_count(config: pytest.Config) -> int:
+    """Return how many xdist workers share the run (1 without xdist)."""
+    return max(1, int(getattr(config, "workerinput", {}).get("workercount", 1)))
 
 
 def worker_run(config: pytest.Config) -> tuple[str, int] | None:
