@@ -33,7 +33,14 @@ from ._options import (
     LotusPayWarning,
     _key,
 )
-from ._xdist import first_worker, is_worker, send_to_controller, worker_count, worker_run
+from ._xdist import (
+    first_worker,
+    is_worker,
+    send_to_controller,
+    spread_long_checks,
+    worker_count,
+    worker_run,
+)
 
 if TYPE_CHECKING:
     from ..report import HarRecorder
@@ -123,6 +130,8 @@ class _Suite:
         self.checks = select_checks(None, self.settings.tier.name, self.operations)
         # Response checks judge all traffic, so they run after every scenario check.
         ordered = sorted(self.checks, key=lambda c: c.kind == "response")
+        if self.worker:
+            ordered = spread_long_checks(ordered)
         suite = _SuiteCollector.from_parent(session, name="lotuspay", nodeid="lotuspay")
         ours = [_CheckItem.from_parent(suite, name=c.id, check=c) for c in ordered]
         items[:0] = ours

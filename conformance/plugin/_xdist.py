@@ -41,6 +41,7 @@ __all__ = [
     "merge_har",
     "merge_reports",
     "send_to_controller",
+    "spread_long_checks",
     "worker_count",
     "worker_run",
 ]
@@ -54,6 +55,8 @@ _NOT_RUN: Final = "not run"
 _SEVERITY: Final = ("skipped", "not_exercised", "passed", "noted", "warned", "failed", "error")
 _MAX_FINDINGS: Final = 20  # as many as one check context keeps
 _SHOWN_FINDINGS: Final = 5  # as many as a failing item shows
+#: Families of checks that send as many requests as the tier has examples (deep: thousands).
+_LONG_FAMILIES: Final = ("stateful", "fuzz")
 
 
 def is_worker(config: pytest.Config) -> bool:
@@ -83,6 +86,18 @@ def worker_run(config: pytest.Config) -> tuple[str, int] | None:
     """Return the run id and seed the controller chose, in a worker; else None."""
     shared = getattr(config, "workerinput", {}).get(_RUN_KEY)
     return (str(shared[0]), int(shared[1])) if shared else None
+
+
+def spread_long_checks(checks: Sequence[Check]) -> list[Check]:
+    """Return ``checks`` with the long ones (their requests grow with the tier's examples) first
+    and evenly apart: xdist hands a worker neighbouring items, which it runs one after another,
+    so two long checks side by side would queue on one worker while the others sit idle."""
+    long = [c for c in checks if c.family in _LONG_FAMILIES]
+    ordered = [c for c in checks if c.family not in _LONG_FAMILIES]
+    stride = len(checks) // max(1, len(long))
+    for n, check in enumerate(long):
+        ordered.insert(n * stride, check)
+    return ordered
 
 
 def send_to_controller(

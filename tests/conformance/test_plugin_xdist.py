@@ -18,8 +18,13 @@ from suite_helpers import MOCK_KEYS, SECRET_KEY
 from test_key_never_leaks import leaks
 from test_report_har import assert_har_shape
 
-from lotuspay_contract.conformance.plugin._xdist import merge_har, merge_reports
+from lotuspay_contract.conformance.plugin._xdist import (
+    merge_har,
+    merge_reports,
+    spread_long_checks,
+)
 from lotuspay_contract.conformance.report import HarRecorder
+from lotuspay_contract.conformance.suite import select_checks
 
 #: pytest's outcome for each verdict (a SHOULD finding passes with a warning, see the plugin).
 OUTCOME = {
@@ -213,3 +218,12 @@ def test_merged_har_holds_every_entry_by_start_time() -> None:
     assert [e["startedDateTime"][-1] for e in log["entries"]] == ["1", "2", "3"]
     assert log["comment"] == "run x"
     assert log["creator"] == json.loads(HarRecorder().render())["log"]["creator"]
+
+
+def test_long_checks_go_first_and_apart_so_no_worker_queues_two() -> None:
+    checks = select_checks(None, "deep", None)
+    spread = spread_long_checks(checks)
+    assert sorted(c.id for c in spread) == sorted(c.id for c in checks)
+    at = [n for n, c in enumerate(spread) if c.id in ("CUS-STATE-001", "CUS-FUZZ-001")]
+    assert at[0] == 0
+    assert at[1] - at[0] >= len(checks) // 3  # beyond any first chunk xdist hands one worker
