@@ -134,14 +134,15 @@ class Controller:
 
     @pytest.hookimpl(wrapper=True, trylast=True)
     def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
-        """Stop at once on an unreachable target; after the workers, report the response
-        checks (innermost wrapper: before the terminal writes its final progress)."""
-        self._preflight()
+        """After the workers, report the response checks (innermost wrapper: before the
+        terminal writes its final progress)."""
         result = yield
         self._report_response_checks(session)
         return result
 
-    def _preflight(self) -> None:
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """Stop at once, before xdist starts any worker, when the target is unreachable."""
         from ..redact import redact
         from ..suite import TargetUnreachable, close_session, open_session
 
