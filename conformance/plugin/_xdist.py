@@ -231,19 +231,10 @@ def _finding(data: Mapping[str, Any]) -> CheckFailure:
     from ..suite import CheckFailure
     from ..validation import Level
 
-    return CheckFailure(
-        str(data.get("check")),
-        str(data.get("title")),
-        Level(data.get("level", "MUST")),
-        str(data.get("message")),
-        request=data.get("request"),
-        pointer=data.get("pointer") or "",
-        expected=data.get("expected"),
-        actual=data.get("actual"),
-        seed=data.get("seed"),
-        rule=data.get("rule"),
-        status=data.get("status"),
-    )
+    known = {k: data.get(k) for k in ("request", "expected", "actual", "seed", "rule", "status")}
+    check, title, level = str(data.get("check")), str(data.get("title")), data.get("level", "MUST")
+    message, pointer = str(data.get("message")), data.get("pointer") or ""
+    return CheckFailure(check, title, Level(level), message, pointer=pointer, **known)
 
 
 def _report_item(config: pytest.Config, check: Check, entry: Mapping[str, Any]) -> None:
