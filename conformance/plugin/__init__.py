@@ -12,6 +12,9 @@ session finish whatever happened (failures, a crashed check, Ctrl-C).
 Usage errors (a malformed key, a URL ending in /v1, an unwritable report path) and an
 unreachable target stop pytest at once with one line and a non-zero status, as the CLI does.
 
+Under pytest-xdist (``-n N``) each worker runs the checks it is handed and the controller
+writes one set of reports merging all workers (see ``_xdist``). xdist is not needed otherwise.
+
 The fixtures ``lotuspay_client`` and ``lotuspay_mock`` are available to any test suite. Heavy
 modules (the runner, the mock, httpx) are imported only when used.
 """
@@ -77,8 +80,12 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if config.getoption(OPTION_URL):
         from ._suite import _Suite
+        from ._xdist import Controller, distributing
 
-        config.pluginmanager.register(_Suite(config), "lotuspay-suite")
+        suite = _Suite(config)
+        config.pluginmanager.register(suite, "lotuspay-suite")
+        if distributing(config):  # the xdist controller: runs no item, merges the workers'
+            config.pluginmanager.register(Controller(suite), "lotuspay-xdist")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:

@@ -1,4 +1,5 @@
-"""The suite as pytest items: one item per check, run in one session against ``--lotuspay-url``."""
+"""The suite as pytest items: one item per check, run in one session against ``--lotuspay-url``
+(one per worker under xdist: see :mod:`._xdist`)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,14 @@ from ._options import (
     OPTION_URL,
     LotusPayWarning,
     _key,
+)
+from ._xdist import (
+    first_worker,
+    is_worker,
+    send_to_controller,
+    spread_long_checks,
+    worker_count,
+    worker_run,
 )
 
 if TYPE_CHECKING:
@@ -73,12 +82,17 @@ class _Suite:
         except CheckPackError as exc:
             raise pytest.UsageError(str(exc)) from None
         seed = config.getoption(OPTION_SEED)
+        # Under xdist every worker takes the controller's run id and seed: one run, one data set.
+        run_id, seed = worker_run(config) or (
+            new_run_id(),
+            seed if seed is not None else secrets.randbelow(2**32),
+        )
         self.settings = RunSettings(
             base_url=config.getoption(OPTION_URL),
             api_key=key,
             tier=TIERS[config.getoption(OPTION_TIER)],
-            seed=seed if seed is not None else secrets.randbelow(2**32),
-            run_id=new_run_id(),
+            seed=seed,
+            run_id=run_id,
             strict=config.getoption(OPTION_STRICT),
             allow_live=config.getoption(OPTION_ALLOW_LIVE),
             live_key=config.getoption(OPTION_LIVE_KEY),
@@ -93,6 +107,8 @@ class _Suite:
             if path and (problem := unwritable(path)) is not None:
                 raise pytest.UsageError(f"lotuspay: {problem}")
         self.rate_limit: float | None = config.getoption(OPTION_RATE_LIMIT)
+        if self.rate_limit:  # the run's rate: xdist workers share it
+            self.rate_limit /= worker_count(config)
         self.operations: list[str] | None = config.getoption(OPTION_OPERATIONS)
         self.max_duration = max_duration_for(self.settings, config.getoption(OPTION_MAX_DURATION))
         self.started: float | None = None
@@ -101,6 +117,9 @@ class _Suite:
         self.unreachable: str | None = None
         self.cut_at_start = False
         self.results: dict[str, CheckResult] = {}
+        #: An xdist worker: runs the scenario items it is handed, sends its results on.
+        self.worker = is_worker(config)
+        self.sends_traffic = not self.worker or first_worker(config)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(
@@ -111,6 +130,8 @@ class _Suite:
         self.checks = select_checks(None, self.settings.tier.name, self.operations)
         # Response checks judge all traffic, so they run after every scenario check.
         ordered = sorted(self.checks, key=lambda c: c.kind == "response")
+        if self.worker:
+            ordered = spread_long_checks(ordered)
         suite = _SuiteCollector.from_parent(session, name="lotuspay", nodeid="lotuspay")
         ours = [_CheckItem.from_parent(suite, name=c.id, check=c) for c in ordered]
         items[:0] = ours
@@ -118,10 +139,21 @@ class _Suite:
         report = pytest.CollectReport(suite.nodeid, "passed", None, list(ours))
         session.ihook.pytest_collectreport(report=report)
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        """Keep the checks left after deselection (``-k``): the run and its reports are those."""
+        """Keep the checks left after deselection (``-k``): the run and its reports are those.
+
+        An xdist worker then drops the response checks' items (before it tells the controller
+        what it collected): they judge the whole run's traffic, so the controller reports them.
+        """
         kept = {item.check.id for item in session.items if isinstance(item, _CheckItem)}
         self.checks = [c for c in self.checks if c.id in kept]
+        if self.worker:
+            session.items[:] = [
+                i
+                for i in session.items
+                if not (isinstance(i, _CheckItem) and i.check.kind == "response")
+            ]
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> None:
@@ -156,7 +188,7 @@ class _Suite:
                 retry_budget=self.max_duration / 4,
                 rate_limit=self.rate_limit,
             )
-            if not any(c.kind == "scenario" for c in self.checks):
+            if self.sends_traffic and not any(c.kind == "scenario" for c in self.checks):
                 run_traffic(self.session)
         except TargetUnreachable as exc:
             self.unreachable = str(exc)
@@ -192,10 +224,14 @@ class _Suite:
             self.recorder.stop()
         if not self.checks:
             return
-        results = [
-            self.results.get(c.id) or CheckResult(c, "skipped", reason="not run")
-            for c in self.checks
-        ]
+        if self.worker:  # what it ran and its traffic's response verdicts; no "not run"
+            results = [self.results[c.id] for c in self.checks if c.id in self.results]
+            results += [self._judge_traffic(c) for c in self.checks if c.kind == "response"]
+        else:
+            results = [
+                self.results.get(c.id) or CheckResult(c, "skipped", reason="not run")
+                for c in self.checks
+            ]
         duration = time.monotonic() - self.started if self.started is not None else 0.0
         requests = self.session.exchanges if self.session else 0
         stopped = DEADLINE_REASON if any(r.reason == DEADLINE_REASON for r in results) else None
@@ -205,7 +241,25 @@ class _Suite:
         )
         if run.cut and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a cut run is never a pass
-        self._write_reports(session, run)
+        if self.worker:
+            from ..report import report_data
+
+            har = self.recorder.render() if self.recorder is not None else None
+            send_to_controller(session.config, report_data(run), self.checks, har)
+        else:
+            self._write_reports(session, run)
+
+    def _judge_traffic(self, check: Check) -> CheckResult:
+        """Return response check ``check``'s verdict on this worker's traffic."""
+        from ..suite import DEADLINE_REASON, CheckResult, response_result
+
+        if self.session is not None:
+            return response_result(check, self.session)
+        if self.cut_at_start:
+            return CheckResult(check, "skipped", reason=DEADLINE_REASON)
+        if self.unreachable is not None:
+            return CheckResult(check, "error", reason=f"target unreachable: {self.unreachable}")
+        return CheckResult(check, "skipped", reason="not run")
 
     def _write_reports(self, session: pytest.Session, run: RunResult) -> None:
         from ..redact import redact
