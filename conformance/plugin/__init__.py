@@ -79,6 +79,9 @@ def pytest_configure(config: pytest.Config) -> None:
         from ._suite import _Suite
 
         config.pluginmanager.register(_Suite(config), "lotuspay-suite")
+    from ._diff import use_diff  # --lotuspay-diff: the diff's items instead of the suite's
+
+    use_diff(config)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:

@@ -1,0 +1,414 @@
+"""Sending generated sequences to both sides and shrinking to the shortest that shows a
+difference.
+
+Hypothesis draws a list of operations (``@given(st.lists(operations()))``, seeded); each
+sequence goes step by step to the reference and then the target, and each pair of answers is
+compared. A failing difference (MUST, or SHOULD under ``strict``) fails the example, and
+Hypothesis' own shrinking finds a shorter sequence that still shows one. The run then looks for
+another kind of failing difference, up to the tier's number. Every request is bounded by the
+client's timeouts and the run's deadline (:class:`DeadlineReached` ends it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
+from hypothesis.errors import Flaky
+
+from ..client import DeadlineReached, Exchange, LotusPayClient, RateLimit, TargetError
+from ..redact import redact, remember_secret
+from ._compare import Answer, Difference, compare_answers
+from ._normalise import SideState, label_ids, normalise
+from ._operations import Operation, Request, sequences
+
+__all__ = ["DIFF_TIERS", "DiffResult", "DiffSettings", "DiffTier", "Step", "run_diff"]
+
+
+@dataclass(frozen=True)
+class DiffTier:
+    """How much a diff run does: sequences generated, steps per sequence, failing kinds looked
+    for, shrinking calls allowed per kind, and the default deadline in seconds."""
+
+    name: str
+    max_examples: int
+    max_steps: int
+    kinds: int
+    shrink_calls: int
+    max_duration: float
+
+
+DIFF_TIERS = {
+    "smoke": DiffTier("smoke", 25, 8, 1, 150, 120.0),
+    "standard": DiffTier("standard", 60, 12, 3, 300, 600.0),
+    "deep": DiffTier("deep", 200, 20, 6, 600, 1800.0),
+}
+
+
+@dataclass(frozen=True)
+class DiffSettings:
+    """One diff run: the two sides, the tier, the seed and the verdict's strictness."""
+
+    target_url: str
+    target_key: str
+    reference_url: str
+    reference_key: str
+    tier: DiffTier = DIFF_TIERS["standard"]
+    seed: int = 0
+    strict: bool = False
+    max_duration: float | None = None
+    rate_limit: float | None = None
+    #: Overrides the tier's number of sequences (tests keep runs short with it).
+    max_examples: int | None = None
+
+
+@dataclass
+class Step:
+    """One operation of a played sequence, with both requests and answers (masked)."""
+
+    number: int
+    operation: str
+    reference: dict[str, Any] | None
+    target: dict[str, Any] | None
+    differences: list[Difference] = field(default_factory=list)
+
+
+@dataclass
+class Finding:
+    """A kind of difference and the shortest sequence found that shows it."""
+
+    difference: Difference
+    steps: list[Step]
+
+    @property
+    def requests(self) -> int:
+        return sum(1 for s in self.steps if s.target is not None)
+
+
+@dataclass
+class DiffResult:
+    """What a diff run found: failing findings (shrunk), and the other differences seen."""
+
+    settings: DiffSettings
+    failures: list[Finding] = field(default_factory=list)
+    others: list[Finding] = field(default_factory=list)
+    sequences: int = 0
+    requests: dict[str, int] = field(default_factory=lambda: {"reference": 0, "target": 0})
+    elapsed: float = 0.0
+    stopped: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 without failing differences, 1 with one (or when the deadline cut the run)."""
+        return 1 if self.failures or self.stopped else 0
+
+
+class _Found(Exception):
+    """A failing difference: fails the Hypothesis example, which is then shrunk."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.difference.kind)
+        self.finding = finding
+
+
+class _ShrinkingDone(BaseException):
+    """The tier's shrinking budget is spent: stop Hypothesis, keep the shortest so far."""
+
+
+_LOCALS = ("asha", "ravi", "meera")
+
+
+class _Side:
+    """One side of the run: its client and its state in the current sequence."""
+
+    def __init__(self, name: str, client: LotusPayClient) -> None:
+        self.name, self.client = name, client
+        self.state = SideState(name)
+        self.sent = 0
+
+    def send(self, request: Request) -> tuple[Exchange | None, Answer]:
+        try:
+            exchange = self.client.request(
+                request.method,
+                request.path,
+                params=request.params,
+                json_body=request.json_body,
+                form=request.form,
+                content=request.content,
+                headers=request.headers,
+            )
+        except TargetError as error:
+            self.sent += 1
+            return None, Answer(0, False, str(error), None)
+        self.sent += exchange.attempts
+        document = exchange.json_or_none()
+        is_json = document is not None and exchange.content_type.endswith("json")
+        return exchange, Answer(exchange.status, is_json, document, normalise(document, self.state))
+
+
+class _View:
+    """An operation's view of one side: labels of this sequence resolved to this side's ids."""
+
+    def __init__(self, side: _Side, sequence: _Sequence) -> None:
+        self.state, self.sequence = side.state, sequence
+
+    def customer_id(self, index: int) -> str | None:
+        labels = self.sequence.customers
+        return self.state.ids.get(labels[index % len(labels)]) if labels else None
+
+    def bank_account_id(self, customer: int, index: int) -> str | None:
+        if not self.sequence.customers:
+            return None
+        owner = self.sequence.customers[customer % len(self.sequence.customers)]
+        labels = self.sequence.bank_accounts.get(owner, [])
+        return self.state.ids.get(labels[index % len(labels)]) if labels else None
+
+    def email(self, slot: int) -> str:
+        local = _LOCALS[slot] if slot < len(_LOCALS) else "nobody"
+        return f"{local}.{self.sequence.tag}@example.in"
+
+    def idempotency_key(self, slot: int) -> str:
+        return f"diff-{self.sequence.tag}-{slot}"
+
+    def unknown_id(self) -> str:
+        issued = next(iter(self.state.ids.values()), "CU0000UNKNOWN0")
+        return issued[:-1] + _other_char(issued[-1])
+
+    def page(self, number: int) -> int:
+        return number + self.state.page_offset
+
+
+def _other_char(char: str) -> str:
+    for alphabet in ("0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"):
+        if char in alphabet:
+            return alphabet[(alphabet.index(char) + 1) % len(alphabet)]
+    return "0"
+
+
+@dataclass
+class _Sequence:
+    tag: str
+    customers: list[str] = field(default_factory=list)
+    bank_accounts: dict[str, list[str]] = field(default_factory=dict)
+    counter: dict[str, int] = field(default_factory=dict)
+
+
+def _shown(exchange: Exchange | None, answer: Answer, secret: set[str]) -> dict[str, Any]:
+    if exchange is None:
+        return {"request": None, "status": 0, "body": redact(str(answer.raw), secret)}
+    return {
+        "request": exchange.curl,
+        "status": exchange.status,
+        "body": redact(exchange.text_excerpt(2000), secret),
+    }
+
+
+class _Player:
+    def __init__(self, ref: _Side, tgt: _Side, run_tag: str) -> None:
+        self.ref, self.tgt, self.run_tag = ref, tgt, run_tag
+        self.played = 0
+        self.secrets = {k for k in (ref.client.api_key, tgt.client.api_key) if k}
+
+    def play(self, ops: list[Operation]) -> list[Step]:
+        """Send ``ops`` to both sides in order; return the steps that sent requests."""
+        self.played += 1
+        sequence = _Sequence(tag=f"{self.run_tag}{self.played}")
+        self.ref.state.reset()
+        self.tgt.state.reset()
+        steps: list[Step] = []
+        for op in ops:
+            step = self.step(len(steps) + 1, op, sequence)
+            if step is not None:
+                steps.append(step)
+        return steps
+
+    def step(self, number: int, op: Operation, sequence: _Sequence) -> Step | None:
+        ref_request = op.request(_View(self.ref, sequence))
+        if ref_request is None:
+            return None
+        ref_ex, ref_answer = self.ref.send(ref_request)
+        tgt_request = op.request(_View(self.tgt, sequence))
+        shown_ref = _shown(ref_ex, ref_answer, self.secrets)
+        if tgt_request is None:  # the target lacks an object the reference made: shown before
+            return Step(number, repr(op), shown_ref, None)
+        tgt_ex, tgt_answer = self.tgt.send(tgt_request)
+        if op.kind == "list_customers" and op.arg("page") is not None:
+            tgt_ex, tgt_answer = self.page_base(op, sequence, ref_answer, tgt_ex, tgt_answer)
+        label = self.remember(op, sequence, ref_answer, tgt_answer)
+        ref_answer.document = normalise(ref_answer.raw, self.ref.state)  # with the new labels
+        tgt_answer.document = normalise(tgt_answer.raw, self.tgt.state)
+        differences = compare_answers(
+            number, op, ref_answer, tgt_answer, self.ref.state, self.tgt.state, label
+        )
+        return Step(
+            number, repr(op), shown_ref, _shown(tgt_ex, tgt_answer, self.secrets), differences
+        )
+
+    def page_base(
+        self, op: Operation, sequence: _Sequence, ref: Answer, tgt_ex: Exchange | None, tgt: Answer
+    ) -> tuple[Exchange | None, Answer]:
+        """Pages numbered from 0 are allowed (``list.page_base``): when page ``p`` differs, the
+        target's page ``p - 1`` is asked once; if it matches, the target counts from 0."""
+        if self.tgt.state.page_offset or ref.status != 200 or _same_page(ref, tgt):
+            return tgt_ex, tgt
+        if op.arg("page") < 1:
+            return tgt_ex, tgt
+        self.tgt.state.page_offset = -1
+        retry = op.request(_View(self.tgt, sequence))
+        assert retry is not None
+        again_ex, again = self.tgt.send(retry)
+        if _same_page(ref, again):
+            return again_ex, again
+        self.tgt.state.page_offset = 0
+        return tgt_ex, tgt
+
+    def remember(self, op: Operation, sequence: _Sequence, ref: Answer, tgt: Answer) -> str | None:
+        """Label the ids a create introduced; return the label the operation is about."""
+        if op.creates:
+            ref_doc = ref.raw if 200 <= ref.status < 300 else None
+            tgt_doc = tgt.raw if 200 <= tgt.status < 300 else None
+            labels = label_ids(self.ref.state, self.tgt.state, ref_doc, tgt_doc, sequence.counter)
+            for side, answer in ((self.ref, ref), (self.tgt, tgt)):
+                if 200 <= answer.status < 300:
+                    self.keep(side, answer)
+            if labels and ref_doc is not None:
+                label = self.ref.state.labels.get(ref_doc.get("id"))
+                if label and op.creates == "customer" and label not in sequence.customers:
+                    sequence.customers.append(label)
+                elif label and op.creates == "bank_account" and sequence.customers:
+                    owner = sequence.customers[op.arg("customer") % len(sequence.customers)]
+                    owned = sequence.bank_accounts.setdefault(owner, [])
+                    owned.append(label) if label not in owned else None
+            return None
+        customer: int = op.arg("customer", 0)
+        if op.kind == "retrieve_customer" and sequence.customers:
+            return sequence.customers[customer % len(sequence.customers)]
+        if op.kind == "retrieve_bank_account" and sequence.customers:
+            owner = sequence.customers[customer % len(sequence.customers)]
+            owned = sequence.bank_accounts.get(owner, [])
+            account: int = op.arg("account", 0)
+            return owned[account % len(owned)] if owned else None
+        return None
+
+    @staticmethod
+    def keep(side: _Side, answer: Answer) -> None:
+        raw = answer.raw
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            label = side.state.labels.get(raw["id"])
+            if label is not None:
+                side.state.created.setdefault(label, raw.get("created"))
+                side.state.as_created.setdefault(label, normalise(raw, side.state))
+
+
+def _same_page(ref: Answer, tgt: Answer) -> bool:
+    if tgt.status != ref.status:
+        return False
+    ref_data = ref.document.get("data") if isinstance(ref.document, dict) else None
+    tgt_data = tgt.document.get("data") if isinstance(tgt.document, dict) else None
+    if not (isinstance(ref_data, list) and isinstance(tgt_data, list)):
+        return False
+    return len(ref_data) == len(tgt_data)
+
+
+def run_diff(
+    settings: DiffSettings, *, progress: Callable[[str], None] | None = None
+) -> DiffResult:
+    """Run the diff; raise :class:`TargetError` when a side does not answer at all.
+
+    >>> result = run_diff(DiffSettings(url, key, ref_url, ref_key))  # doctest: +SKIP
+    >>> result.exit_code
+    0
+    """
+    tier = settings.tier
+    limit = settings.max_duration if settings.max_duration is not None else tier.max_duration
+    started = time.monotonic()
+    pace = RateLimit(settings.rate_limit) if settings.rate_limit else None
+    for key in (settings.target_key, settings.reference_key):
+        remember_secret(key)
+    result = DiffResult(settings)
+    ref = _Side(
+        "reference",
+        LotusPayClient(
+            settings.reference_url, settings.reference_key, run_deadline=started + limit
+        ),
+    )
+    tgt = _Side(
+        "target",
+        LotusPayClient(
+            settings.target_url, settings.target_key, run_deadline=started + limit, rate_limit=pace
+        ),
+    )
+    try:
+        for side in (ref, tgt):  # unreachable: a usage problem, not a difference
+            side.client.request("GET", "/v1/customers", params=[("limit", "1")])
+        _search(settings, _Player(ref, tgt, secrets.token_hex(3)), result, progress)
+    except DeadlineReached:
+        result.stopped = "deadline"
+    finally:
+        ref.client.close()
+        tgt.client.close()
+        result.requests = {"reference": ref.sent, "target": tgt.sent}
+        result.elapsed = time.monotonic() - started
+    return result
+
+
+def _search(
+    run: DiffSettings, player: _Player, result: DiffResult, progress: Callable[[str], None] | None
+) -> None:
+    tier = run.tier
+    found: set[str] = set()
+    others: dict[str, Finding] = {}
+    best: list[Finding] = []
+    calls = [0]
+
+    def attempt(ops: list[Operation]) -> None:
+        if best:
+            calls[0] += 1
+            if calls[0] > tier.shrink_calls or best[0].requests <= 1:
+                raise _ShrinkingDone()  # spent, or nothing shorter exists
+        steps = player.play(ops)
+        result.sequences += 1
+        failing = None
+        for step in steps:
+            for difference in step.differences:
+                if difference.fails(run.strict):
+                    if failing is None and difference.kind not in found:
+                        failing = Finding(difference, steps[: step.number])
+                    continue
+                known = others.get(difference.kind)
+                if known is None or len(steps[: step.number]) < len(known.steps):
+                    others[difference.kind] = Finding(difference, steps[: step.number])
+        if failing is not None:
+            if not best or failing.requests < best[0].requests:
+                best[:] = [failing]
+            raise _Found(failing)
+
+    strategy = sequences(max_size=tier.max_steps)
+    test = given(strategy)(attempt)
+    test = settings(
+        max_examples=run.max_examples or tier.max_examples,
+        database=None,
+        deadline=None,
+        phases=(Phase.generate, Phase.shrink),
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=False,
+        verbosity=Verbosity.quiet,
+        print_blob=False,
+    )(test)
+    for round_number in range(tier.kinds):
+        best.clear()
+        calls[0] = 0
+        with contextlib.suppress(_Found, _ShrinkingDone, Flaky):
+            seed(run.seed + round_number)(test)()
+        if not best:
+            break
+        result.failures.append(best[0])
+        found.add(best[0].difference.kind)
+        if progress is not None:
+            progress(f"found: {best[0].difference.kind} in {best[0].requests} steps")
+    result.others = [f for k, f in sorted(others.items()) if k not in found]
