@@ -17,7 +17,16 @@ print). The modules, bottom up:
 from ._compare import Difference
 from ._operations import Operation, operations
 from ._report import diff_report_data, render_diff_html, render_diff_text
-from ._runner import DIFF_TIERS, DiffResult, DiffSettings, DiffTier, run_diff
+from ._runner import (
+    DIFF_TIERS,
+    DiffResult,
+    DiffSettings,
+    DiffTier,
+    Finding,
+    Step,
+    play_sequence,
+    run_diff,
+)
 
 __all__ = [
     "DIFF_TIERS",
@@ -25,9 +34,12 @@ __all__ = [
     "DiffSettings",
     "DiffTier",
     "Difference",
+    "Finding",
     "Operation",
+    "Step",
     "diff_report_data",
     "operations",
+    "play_sequence",
     "render_diff_html",
     "render_diff_text",
     "run_diff",

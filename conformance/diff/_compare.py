@@ -296,8 +296,9 @@ class _Comparison:
     # -- lists --------------------------------------------------------------------------------
 
     def unfiltered_list(self, ref: Any, tgt: Any) -> None:
-        """The account's whole list: other runs' objects may be on it, so only the length is
-        judged, against what this side is known to hold."""
+        """The account's whole list: other runs' objects may be on it, and the reference's
+        account is not the target's, so the page is judged only against what the target is
+        known to hold: ``limit`` objects at most, and ``limit`` while more exist."""
         data = tgt.get("data") if isinstance(tgt, dict) else None
         if not isinstance(data, list):
             self.add("/data", "an array", data, "customer_list.data", "no data array")
@@ -305,13 +306,15 @@ class _Comparison:
         limit = self.op.arg("limit")
         ref_data = ref.get("data") if isinstance(ref, dict) else None
         ref_len = len(ref_data) if isinstance(ref_data, list) else 0
+        page = self.op.arg("page") or 1
+        held = len(self.tgt.held) - (page - 1) * (limit or 100)
         if limit is not None and len(data) > limit:
             self.add("/data", ref_len, len(data), "list.limit", "more objects than limit")
-        elif len(data) < ref_len and self.op.arg("page") is None:
+        elif len(data) < min(limit or 100, held):
             rule = "list.limit" if limit is not None else "list.default_limit"
-            self.add("/data", ref_len, len(data), rule, "fewer objects than exist")
-        elif len(data) != ref_len:
-            self.add("/data", ref_len, len(data), None, "another number of objects")
+            if self.op.arg("page") is not None:
+                rule = "list.page"
+            self.add("/data", ref_len, len(data), rule, "fewer objects than the target holds")
 
     def page(self, ref: list[Any], tgt: Any, pointer: str, prefix: str) -> None:
         if not isinstance(tgt, list):

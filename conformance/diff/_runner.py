@@ -21,13 +21,23 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis.errors import Flaky
 
-from ..client import DeadlineReached, Exchange, LotusPayClient, RateLimit, TargetError
-from ..redact import redact, remember_secret
+from ..client import DeadlineReached, Exchange, LotusPayClient, RateLimit
+from ..redact import remember_secret
 from ._compare import Answer, Difference, compare_answers
-from ._normalise import SideState, label_ids, normalise
-from ._operations import Operation, Request, sequences
+from ._normalise import label_ids, normalise
+from ._operations import Operation, sequences
+from ._sides import Sequence, Side, View, shown
 
-__all__ = ["DIFF_TIERS", "DiffResult", "DiffSettings", "DiffTier", "Step", "run_diff"]
+__all__ = [
+    "DIFF_TIERS",
+    "DiffResult",
+    "DiffSettings",
+    "DiffTier",
+    "Finding",
+    "Step",
+    "play_sequence",
+    "run_diff",
+]
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,8 @@ class Step:
     reference: dict[str, Any] | None
     target: dict[str, Any] | None
     differences: list[Difference] = field(default_factory=list)
+    #: The operation itself (not in the reports: ``operation`` shows it).
+    op: Operation | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -120,96 +132,8 @@ class _ShrinkingDone(BaseException):
     """The tier's shrinking budget is spent: stop Hypothesis, keep the shortest so far."""
 
 
-_LOCALS = ("asha", "ravi", "meera")
-
-
-class _Side:
-    """One side of the run: its client and its state in the current sequence."""
-
-    def __init__(self, name: str, client: LotusPayClient) -> None:
-        self.name, self.client = name, client
-        self.state = SideState(name)
-        self.sent = 0
-
-    def send(self, request: Request) -> tuple[Exchange | None, Answer]:
-        try:
-            exchange = self.client.request(
-                request.method,
-                request.path,
-                params=request.params,
-                json_body=request.json_body,
-                form=request.form,
-                content=request.content,
-                headers=request.headers,
-            )
-        except TargetError as error:
-            self.sent += 1
-            return None, Answer(0, False, str(error), None)
-        self.sent += exchange.attempts
-        document = exchange.json_or_none()
-        is_json = document is not None and exchange.content_type.endswith("json")
-        return exchange, Answer(exchange.status, is_json, document, normalise(document, self.state))
-
-
-class _View:
-    """An operation's view of one side: labels of this sequence resolved to this side's ids."""
-
-    def __init__(self, side: _Side, sequence: _Sequence) -> None:
-        self.state, self.sequence = side.state, sequence
-
-    def customer_id(self, index: int) -> str | None:
-        labels = self.sequence.customers
-        return self.state.ids.get(labels[index % len(labels)]) if labels else None
-
-    def bank_account_id(self, customer: int, index: int) -> str | None:
-        if not self.sequence.customers:
-            return None
-        owner = self.sequence.customers[customer % len(self.sequence.customers)]
-        labels = self.sequence.bank_accounts.get(owner, [])
-        return self.state.ids.get(labels[index % len(labels)]) if labels else None
-
-    def email(self, slot: int) -> str:
-        local = _LOCALS[slot] if slot < len(_LOCALS) else "nobody"
-        return f"{local}.{self.sequence.tag}@example.in"
-
-    def idempotency_key(self, slot: int) -> str:
-        return f"diff-{self.sequence.tag}-{slot}"
-
-    def unknown_id(self) -> str:
-        issued = next(iter(self.state.ids.values()), "CU0000UNKNOWN0")
-        return issued[:-1] + _other_char(issued[-1])
-
-    def page(self, number: int) -> int:
-        return number + self.state.page_offset
-
-
-def _other_char(char: str) -> str:
-    for alphabet in ("0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"):
-        if char in alphabet:
-            return alphabet[(alphabet.index(char) + 1) % len(alphabet)]
-    return "0"
-
-
-@dataclass
-class _Sequence:
-    tag: str
-    customers: list[str] = field(default_factory=list)
-    bank_accounts: dict[str, list[str]] = field(default_factory=dict)
-    counter: dict[str, int] = field(default_factory=dict)
-
-
-def _shown(exchange: Exchange | None, answer: Answer, secret: set[str]) -> dict[str, Any]:
-    if exchange is None:
-        return {"request": None, "status": 0, "body": redact(str(answer.raw), secret)}
-    return {
-        "request": exchange.curl,
-        "status": exchange.status,
-        "body": redact(exchange.text_excerpt(2000), secret),
-    }
-
-
 class _Player:
-    def __init__(self, ref: _Side, tgt: _Side, run_tag: str) -> None:
+    def __init__(self, ref: Side, tgt: Side, run_tag: str) -> None:
         self.ref, self.tgt, self.run_tag = ref, tgt, run_tag
         self.played = 0
         self.secrets = {k for k in (ref.client.api_key, tgt.client.api_key) if k}
@@ -217,7 +141,7 @@ class _Player:
     def play(self, ops: list[Operation]) -> list[Step]:
         """Send ``ops`` to both sides in order; return the steps that sent requests."""
         self.played += 1
-        sequence = _Sequence(tag=f"{self.run_tag}{self.played}")
+        sequence = Sequence(tag=f"{self.run_tag}{self.played}")
         self.ref.state.reset()
         self.tgt.state.reset()
         steps: list[Step] = []
@@ -227,17 +151,17 @@ class _Player:
                 steps.append(step)
         return steps
 
-    def step(self, number: int, op: Operation, sequence: _Sequence) -> Step | None:
-        ref_request = op.request(_View(self.ref, sequence))
+    def step(self, number: int, op: Operation, sequence: Sequence) -> Step | None:
+        ref_request = op.request(View(self.ref, sequence))
         if ref_request is None:
             return None
         ref_ex, ref_answer = self.ref.send(ref_request)
-        tgt_request = op.request(_View(self.tgt, sequence))
-        shown_ref = _shown(ref_ex, ref_answer, self.secrets)
+        tgt_request = op.request(View(self.tgt, sequence))
+        shown_ref = shown(ref_ex, ref_answer, self.secrets)
         if tgt_request is None:  # the target lacks an object the reference made: shown before
-            return Step(number, repr(op), shown_ref, None)
+            return Step(number, repr(op), shown_ref, None, op=op)
         tgt_ex, tgt_answer = self.tgt.send(tgt_request)
-        if op.kind == "list_customers" and op.arg("page") is not None:
+        if op.kind == "list_customers" and None not in (op.arg("page"), op.arg("email")):
             tgt_ex, tgt_answer = self.page_base(op, sequence, ref_answer, tgt_ex, tgt_answer)
         label = self.remember(op, sequence, ref_answer, tgt_answer)
         ref_answer.document = normalise(ref_answer.raw, self.ref.state)  # with the new labels
@@ -245,12 +169,11 @@ class _Player:
         differences = compare_answers(
             number, op, ref_answer, tgt_answer, self.ref.state, self.tgt.state, label
         )
-        return Step(
-            number, repr(op), shown_ref, _shown(tgt_ex, tgt_answer, self.secrets), differences
-        )
+        shown_tgt = shown(tgt_ex, tgt_answer, self.secrets)
+        return Step(number, repr(op), shown_ref, shown_tgt, differences, op=op)
 
     def page_base(
-        self, op: Operation, sequence: _Sequence, ref: Answer, tgt_ex: Exchange | None, tgt: Answer
+        self, op: Operation, sequence: Sequence, ref: Answer, tgt_ex: Exchange | None, tgt: Answer
     ) -> tuple[Exchange | None, Answer]:
         """Pages numbered from 0 are allowed (``list.page_base``): when page ``p`` differs, the
         target's page ``p - 1`` is asked once; if it matches, the target counts from 0."""
@@ -259,7 +182,7 @@ class _Player:
         if op.arg("page") < 1:
             return tgt_ex, tgt
         self.tgt.state.page_offset = -1
-        retry = op.request(_View(self.tgt, sequence))
+        retry = op.request(View(self.tgt, sequence))
         assert retry is not None
         again_ex, again = self.tgt.send(retry)
         if _same_page(ref, again):
@@ -267,7 +190,7 @@ class _Player:
         self.tgt.state.page_offset = 0
         return tgt_ex, tgt
 
-    def remember(self, op: Operation, sequence: _Sequence, ref: Answer, tgt: Answer) -> str | None:
+    def remember(self, op: Operation, sequence: Sequence, ref: Answer, tgt: Answer) -> str | None:
         """Label the ids a create introduced; return the label the operation is about."""
         if op.creates:
             ref_doc = ref.raw if 200 <= ref.status < 300 else None
@@ -275,7 +198,7 @@ class _Player:
             labels = label_ids(self.ref.state, self.tgt.state, ref_doc, tgt_doc, sequence.counter)
             for side, answer in ((self.ref, ref), (self.tgt, tgt)):
                 if 200 <= answer.status < 300:
-                    self.keep(side, answer)
+                    self.keep(side, answer, op.creates == "customer")
             if labels and ref_doc is not None:
                 label = self.ref.state.labels.get(ref_doc.get("id"))
                 if label and op.creates == "customer" and label not in sequence.customers:
@@ -296,9 +219,11 @@ class _Player:
         return None
 
     @staticmethod
-    def keep(side: _Side, answer: Answer) -> None:
+    def keep(side: Side, answer: Answer, customer: bool) -> None:
         raw = answer.raw
         if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            if customer:
+                side.state.held.add(raw["id"])
             label = side.state.labels.get(raw["id"])
             if label is not None:
                 side.state.created.setdefault(label, raw.get("created"))
@@ -315,6 +240,34 @@ def _same_page(ref: Answer, tgt: Answer) -> bool:
     return len(ref_data) == len(tgt_data)
 
 
+def _sides(settings: DiffSettings, started: float) -> tuple[Side, Side]:
+    limit = settings.max_duration
+    deadline = started + (limit if limit is not None else settings.tier.max_duration)
+    pace = RateLimit(settings.rate_limit) if settings.rate_limit else None
+    for key in (settings.target_key, settings.reference_key):
+        remember_secret(key)
+    ref_client = LotusPayClient(
+        settings.reference_url, settings.reference_key, run_deadline=deadline
+    )
+    tgt_client = LotusPayClient(
+        settings.target_url, settings.target_key, run_deadline=deadline, rate_limit=pace
+    )
+    return Side("reference", ref_client), Side("target", tgt_client)
+
+
+def play_sequence(settings: DiffSettings, ops: list[Operation]) -> list[Step]:
+    """Send one given sequence to both sides; return its steps with their differences.
+
+    >>> steps = play_sequence(settings, [Operation("create_customer")])  # doctest: +SKIP
+    """
+    ref, tgt = _sides(settings, time.monotonic())
+    try:
+        return _Player(ref, tgt, secrets.token_hex(3)).play(ops)
+    finally:
+        ref.client.close()
+        tgt.client.close()
+
+
 def run_diff(
     settings: DiffSettings, *, progress: Callable[[str], None] | None = None
 ) -> DiffResult:
@@ -324,25 +277,9 @@ def run_diff(
     >>> result.exit_code
     0
     """
-    tier = settings.tier
-    limit = settings.max_duration if settings.max_duration is not None else tier.max_duration
     started = time.monotonic()
-    pace = RateLimit(settings.rate_limit) if settings.rate_limit else None
-    for key in (settings.target_key, settings.reference_key):
-        remember_secret(key)
     result = DiffResult(settings)
-    ref = _Side(
-        "reference",
-        LotusPayClient(
-            settings.reference_url, settings.reference_key, run_deadline=started + limit
-        ),
-    )
-    tgt = _Side(
-        "target",
-        LotusPayClient(
-            settings.target_url, settings.target_key, run_deadline=started + limit, rate_limit=pace
-        ),
-    )
+    ref, tgt = _sides(settings, started)
     try:
         for side in (ref, tgt):  # unreachable: a usage problem, not a difference
             side.client.request("GET", "/v1/customers", params=[("limit", "1")])
@@ -366,11 +303,8 @@ def _search(
     best: list[Finding] = []
     calls = [0]
 
-    def attempt(ops: list[Operation]) -> None:
-        if best:
-            calls[0] += 1
-            if calls[0] > tier.shrink_calls or best[0].requests <= 1:
-                raise _ShrinkingDone()  # spent, or nothing shorter exists
+    def judge(ops: list[Operation]) -> Finding | None:
+        """Play ``ops``; note the differences that do not fail; return the first that does."""
         steps = player.play(ops)
         result.sequences += 1
         failing = None
@@ -381,12 +315,27 @@ def _search(
                         failing = Finding(difference, steps[: step.number])
                     continue
                 known = others.get(difference.kind)
-                if known is None or len(steps[: step.number]) < len(known.steps):
+                if known is None or step.number < len(known.steps):
                     others[difference.kind] = Finding(difference, steps[: step.number])
-        if failing is not None:
-            if not best or failing.requests < best[0].requests:
-                best[:] = [failing]
-            raise _Found(failing)
+        return failing
+
+    def attempt(ops: list[Operation]) -> None:
+        if best:
+            calls[0] += 1
+            if calls[0] > tier.shrink_calls or best[0].requests <= 1:
+                raise _ShrinkingDone()  # spent, or nothing shorter exists
+        failing = judge(ops)
+        if failing is None:
+            return
+        if not best:
+            # A head start for the shrinker: does the failing step show it alone?
+            alone = failing.steps[-1].op
+            again = judge([alone]) if alone is not None else None
+            if again is not None and again.difference.kind == failing.difference.kind:
+                best[:] = [again]
+        if not best or failing.requests < best[0].requests:
+            best[:] = [failing]
+        raise _Found(failing)
 
     strategy = sequences(max_size=tier.max_steps)
     test = given(strategy)(attempt)
