@@ -23,7 +23,7 @@ from hypothesis.errors import Flaky
 
 from ..client import DeadlineReached, Exchange, LotusPayClient, RateLimit
 from ..redact import remember_secret
-from ._compare import Answer, Difference, compare_answers
+from ._compare import Answer, Difference, compare_answers, level_of_rule
 from ._normalise import label_ids, normalise
 from ._operations import Operation, sequences
 from ._sides import Sequence, Side, View, shown
@@ -161,6 +161,7 @@ class _Player:
         if tgt_request is None:  # the target lacks an object the reference made: shown before
             return Step(number, repr(op), shown_ref, None, op=op)
         tgt_ex, tgt_answer = self.tgt.send(tgt_request)
+        zero_based = self.tgt.state.page_offset
         if op.kind == "list_customers" and None not in (op.arg("page"), op.arg("email")):
             tgt_ex, tgt_answer = self.page_base(op, sequence, ref_answer, tgt_ex, tgt_answer)
         label = self.remember(op, sequence, ref_answer, tgt_answer)
@@ -169,6 +170,13 @@ class _Player:
         differences = compare_answers(
             number, op, ref_answer, tgt_answer, self.ref.state, self.tgt.state, label
         )
+        if self.tgt.state.page_offset != zero_based:  # found out just now: say so, once
+            page = op.arg("page")
+            note = "the target numbers pages from 0"
+            level = level_of_rule("list.page_base")
+            differences.append(
+                Difference(number, repr(op), "/page", page, page - 1, "list.page_base", level, note)
+            )
         shown_tgt = shown(tgt_ex, tgt_answer, self.secrets)
         return Step(number, repr(op), shown_ref, shown_tgt, differences, op=op)
 

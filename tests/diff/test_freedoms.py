@@ -1,0 +1,101 @@
+"""What the contract leaves free is never a failing difference: the clean mock and each quirk
+(a legal variation, ``conformance/mock/_quirks.py``) give exit 0, and the freedoms the
+sequences reach are normalised or judged below MUST."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import settings_for
+
+from lotuspay_contract.conformance.diff import Operation, play_sequence, run_diff
+from lotuspay_contract.conformance.mock import QUIRKS, MockURL, running_mock
+
+
+def _op(kind: str, **args: object) -> Operation:
+    return Operation(kind, tuple(sorted(args.items())))
+
+
+def _create(**args: object) -> Operation:
+    return _op("create_customer", **{"metadata": (), **args})
+
+
+@pytest.mark.parametrize("quirk", sorted(QUIRKS))
+def test_a_quirk_gives_no_failing_difference(quirk: str, reference: MockURL) -> None:
+    with running_mock(quirks=[quirk]) as target:
+        result = run_diff(settings_for(target, reference, max_examples=4))
+    assert result.failures == []
+    assert result.exit_code == 0
+    assert result.sequences >= 4  # it did compare answers: a pass rests on evidence
+
+
+#: A sequence that reaches every freedom the quirks vary: ids, embedded lists, pages, ties,
+#: errors, metadata "" values, an arbitrary id.
+EVERYTHING = [
+    _create(email=0, metadata=(("plan", "gold"), ("ref", ""))),
+    _create(email=0, name="Asha Verma"),
+    _create(email=0, form=True, metadata=(("region", "south"),)),
+    _op("retrieve_customer", customer=1),
+    _op(
+        "create_bank_account",
+        customer=0,
+        holder="Asha Verma",
+        ifsc="HDFC0001234",
+        number="50100012345678",
+        account_type="savings",
+    ),
+    _op("retrieve_customer", customer=0),
+    _op("retrieve_bank_account", customer=0, account=0),
+    _op("list_bank_accounts", customer=0, limit=1),
+    _op("list_customers", email=0, limit=1, page=1),
+    _op("list_customers", email=0, limit=2, page=2),
+    _op("list_customers", email=0),
+    _op("list_customers", limit=2),
+    _op("list_customers", unmatched=True),
+    _op("retrieve_unknown", arbitrary=True),
+    _op("retrieve_unknown", arbitrary=False),
+    Operation("bad_request", (("customer", 0),), "account_number_short"),
+]
+
+
+@pytest.mark.parametrize(
+    ("quirk", "allowed"),
+    [
+        ("", set()),
+        ("ids_stripe_style", set()),
+        ("ids_uuid_long", set()),
+        ("extra_properties", set()),
+        ("property_order_reversed", set()),
+        ("pages_from_zero", {("list.page_base", "MAY")}),
+        ("ties_by_id", set()),
+        ("arbitrary_id_400", set()),
+        ("metadata_empty_unsets", set()),
+        ("create_201", {("endpoints.status_200", "SHOULD")}),
+        ("errors_flat", {("error.envelope", "SHOULD")}),
+        ("errors_without_param", {("request.param", "SHOULD")}),
+        ("gzip", set()),
+        ("rate_limited", set()),
+        ("metadata_null_when_empty", {("metadata.values", "SHOULD")}),
+        ("pan_as_id", set()),
+        ("holder_name_empty_accepted", set()),
+        ("child_total_count_embedded", set()),
+        ("latency", set()),
+        ("charset_parameter", set()),
+        ("connection_close", set()),
+        ("chunked", set()),
+    ],
+)
+def test_freedoms_are_normalised_or_judged_below_must(
+    quirk: str, allowed: set[tuple[str, str]], reference: MockURL
+) -> None:
+    """Every quirk, on one sequence that reaches what it varies: nothing but its own rule."""
+    with running_mock(quirks=[quirk] if quirk else []) as target:
+        steps = play_sequence(settings_for(target, reference), EVERYTHING)
+    assert len(steps) == len(EVERYTHING)  # every step reached both sides
+    found = {(d.rule, d.level) for s in steps for d in s.differences}
+    assert found == allowed, [d for s in steps for d in s.differences]
+
+
+def test_every_quirk_is_played_explicitly() -> None:
+    marks = test_freedoms_are_normalised_or_judged_below_must.pytestmark  # type: ignore[attr-defined]
+    played = {quirk for quirk, _ in marks[0].args[1]}
+    assert played - {""} == set(QUIRKS)
