@@ -54,7 +54,7 @@ class DiffTier:
 
 
 DIFF_TIERS = {
-    "smoke": DiffTier("smoke", 25, 8, 1, 150, 120.0),
+    "smoke": DiffTier("smoke", 25, 8, 1, 60, 120.0),
     "standard": DiffTier("standard", 60, 12, 3, 300, 600.0),
     "deep": DiffTier("deep", 200, 20, 6, 600, 1800.0),
 }
@@ -336,11 +336,15 @@ def _search(
         if failing is None:
             return
         if not best:
-            # A head start for the shrinker: does the failing step show it alone?
+            # A head start for the shrinker: does the failing step show it alone, or after the
+            # sequence's first create?
             alone = failing.steps[-1].op
-            again = judge([alone]) if alone is not None else None
-            if again is not None and again.difference.kind == failing.difference.kind:
-                best[:] = [again]
+            creates = [op for op in ops if op.kind == "create_customer"][:1]
+            for candidate in ([alone], [*creates, alone]) if alone is not None else ():
+                again = judge(candidate)
+                if again is not None and again.difference.kind == failing.difference.kind:
+                    best[:] = [again]
+                    break
         if not best or failing.requests < best[0].requests:
             best[:] = [failing]
         raise _Found(failing)

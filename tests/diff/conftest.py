@@ -11,7 +11,7 @@ from lotuspay_contract.conformance.diff import DIFF_TIERS, DiffSettings
 from lotuspay_contract.conformance.mock import MockURL, running_mock
 
 #: Smoke, with fewer sequences and a smaller shrinking budget: CI stays quick.
-QUICK = replace(DIFF_TIERS["smoke"], max_examples=25, shrink_calls=80)
+QUICK = replace(DIFF_TIERS["smoke"], max_examples=20)
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ FAULTS = [
     "json_body_refused",
     "crash_on_malformed_json",
     "email_no_match_empty",
-    "idempotency_ignored",
+    "error_type_missing",
     "bank_account_customer_self",
 ]
 
@@ -80,3 +80,15 @@ def test_a_name_cut_short_is_a_should_difference_only(reference: MockURL) -> Non
         steps = play_sequence(settings_for(target, reference), ops)
     found = [(d.rule, d.level) for s in steps for d in s.differences]
     assert found == [("request.stored", "SHOULD")]
+
+
+def test_a_replayed_idempotency_key_that_creates_anew_is_a_must_difference(
+    reference: MockURL,
+) -> None:
+    ops = [_create(idempotency=0), _create(idempotency=0)]
+    with running_mock(faults=["idempotency_ignored"]) as target:
+        steps = play_sequence(settings_for(target, reference), ops)
+    found = [(d.step, d.pointer, d.rule, d.level) for s in steps for d in s.differences]
+    assert found == [(2, "/id", "transport.idempotency", "MUST")]
+    assert steps[1].differences[0].reference == "<customer 1>"
+    assert steps[1].differences[0].target == "<customer 2, target only>"
