@@ -99,3 +99,24 @@ def test_every_quirk_is_played_explicitly() -> None:
     marks = test_freedoms_are_normalised_or_judged_below_must.pytestmark  # type: ignore[attr-defined]
     played = {quirk for quirk, _ in marks[0].args[1]}
     assert played - {""} == set(QUIRKS)
+
+
+def test_should_differences_fail_only_under_strict(reference: MockURL) -> None:
+    with running_mock(quirks=["create_201"]) as target:
+        lenient = run_diff(settings_for(target, reference, max_examples=3))
+        strict = run_diff(settings_for(target, reference, max_examples=3, strict=True))
+    assert lenient.exit_code == 0
+    assert ("endpoints.status_200", "SHOULD") in {
+        (f.difference.rule, f.difference.level) for f in lenient.others
+    }
+    assert strict.exit_code == 1
+    assert [(f.difference.rule, f.requests) for f in strict.failures] == [
+        ("endpoints.status_200", 1)
+    ]
+
+
+def test_the_deadline_stops_the_run_and_fails_it(reference: MockURL) -> None:
+    with running_mock() as target:
+        result = run_diff(settings_for(target, reference, max_duration=0.2))
+    assert result.stopped == "deadline"
+    assert result.exit_code == 1
