@@ -268,6 +268,8 @@ class _Comparison:
         elif key in _ECHOED:
             rule = self.echo_rule(pointer, tgt)
             summary = f"{key} is not what was sent"
+        elif rule == "child_list.url":
+            rule, summary = "child_list.url.path", "the list is elsewhere"
         elif rule not in _VALUE_RULES:
             rule, summary = None, f"{key} has another value"
         else:

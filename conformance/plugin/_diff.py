@@ -1,7 +1,8 @@
 """``--lotuspay-diff``: the differential run as pytest items, in place of the suite's checks.
 
 The target is ``--lotuspay-url`` (key ``--lotuspay-key``), the reference the embedded mock,
-started for the session. The run is split into batches of sequences, one item each
+started for the session; ``--lotuspay-report-json`` and ``--lotuspay-report-html`` take the
+diff's report. The run is split into batches of sequences, one item each
 (``lotuspay-diff/batch-N``, seeds ``seed + N``): a batch fails on a MUST difference (a SHOULD
 one too under ``--lotuspay-strict``), showing its shortest sequence; the other differences are
 warnings. A deadline (``--lotuspay-max-duration``) bounds the whole session.
@@ -22,6 +23,8 @@ from ._options import (
     ENV_KEY,
     OPTION_KEY,
     OPTION_MAX_DURATION,
+    OPTION_REPORT_HTML,
+    OPTION_REPORT_JSON,
     OPTION_SEED,
     OPTION_STRICT,
     OPTION_TIER,
@@ -89,6 +92,8 @@ class _Diff:
         self.examples = max(tier.max_examples // self.batches, 1)
         self._mock: contextlib.ExitStack | None = None
         self._reference: tuple[str, str] | None = None
+        self.results: list[DiffResult] = []
+        self.reports = (config.getoption(OPTION_REPORT_JSON), config.getoption(OPTION_REPORT_HTML))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(
@@ -141,6 +146,32 @@ class _Diff:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self._mock is not None:
             self._mock.close()
+        if self.results and any(self.reports):
+            self._write_reports()
+
+    def _write_reports(self) -> None:
+        """One report for the session: the batches' findings and counts together."""
+        import json
+
+        from ..diff import diff_report_data, render_diff_html
+
+        data = diff_report_data(self.results[0])
+        for later in map(diff_report_data, self.results[1:]):
+            for name in ("failures", "differences"):
+                data[name] += later[name]
+            for side in ("reference", "target"):
+                data["requests"][side] += later["requests"][side]
+            data["sequences"] += later["sequences"]
+            data["elapsed_seconds"] += later["elapsed_seconds"]
+            data["stopped"] = data["stopped"] or later["stopped"]
+            data["exit_code"] = max(data["exit_code"], later["exit_code"])
+        json_path, html_path = self.reports
+        if json_path:
+            with open(json_path, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, ensure_ascii=False, indent=2)
+        if html_path:
+            with open(html_path, "w", encoding="utf-8") as handle:
+                handle.write(render_diff_html(data))
 
 
 class _DiffCollector(pytest.Collector):
@@ -173,6 +204,7 @@ class _BatchItem(pytest.Item):
             result: DiffResult = run_diff(plugin.settings_for(self.batch))
         except TargetError as exc:
             pytest.exit(f"lotuspay: unreachable: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
+        plugin.results.append(result)
         for finding in result.others:
             d = finding.difference
             warnings.warn(

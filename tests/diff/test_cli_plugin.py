@@ -89,9 +89,12 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_plugin_runs_the_diff_as_items(pytester: pytest.Pytester) -> None:
+    report = pytester.path / "diff.json"
     with running_mock() as good, running_mock(faults=["errors_plain_text"]) as bad:
         results = {
             name: pytester.runpytest(
+                "--lotuspay-report-json",
+                str(report),
                 "--lotuspay-url",
                 str(url),
                 "--lotuspay-key",
@@ -113,3 +116,6 @@ def test_plugin_runs_the_diff_as_items(pytester: pytest.Pytester) -> None:
         ["FAIL [[]MUST]*not JSON*", "*rule: transport.json*", "*shortest sequence (? requests):*"]
     )
     assert bad.api_keys[0][8:] not in results["bad"].stdout.str()
+    data = json.loads(report.read_text(encoding="utf-8"))  # the last session's: the bad one
+    assert data["failures"][0]["rule"] == "transport.json"
+    assert bad.api_keys[0][8:] not in report.read_text(encoding="utf-8")
