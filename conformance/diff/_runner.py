@@ -345,7 +345,7 @@ def _search(
                 if again is not None and again.difference.kind == failing.difference.kind:
                     best[:] = [again]
                     break
-        if not best or failing.requests < best[0].requests:
+        if not best or failing.requests <= best[0].requests:  # the later, the more shrunk
             best[:] = [failing]
         raise _Found(failing)
 
