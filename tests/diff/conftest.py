@@ -1,17 +1,12 @@
-"""Fixtures for the diff tests: a clean reference mock per module, and settings for a run."""
+"""Fixtures for the diff tests: a clean reference mock per module."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 
-from lotuspay_contract.conformance.diff import DIFF_TIERS, DiffSettings
 from lotuspay_contract.conformance.mock import MockURL, running_mock
-
-#: Smoke, with fewer sequences and a smaller shrinking budget: CI stays quick.
-QUICK = replace(DIFF_TIERS["smoke"], max_examples=20)
 
 
 @pytest.fixture(scope="module")
@@ -21,18 +16,6 @@ def reference() -> Iterator[MockURL]:
         yield url
 
 
-def settings_for(target: MockURL, reference: MockURL, **changes: object) -> DiffSettings:
-    """Diff settings for a target mock against the reference mock, quick tier, seed 1."""
-    settings = DiffSettings(
-        target_url=str(target),
-        target_key=target.api_keys[0],
-        reference_url=str(reference),
-        reference_key=reference.api_keys[0],
-        tier=QUICK,
-        seed=1,
-    )
-    return replace(settings, **changes)  # type: ignore[arg-type]
-
-
 def pytest_configure(config: pytest.Config) -> None:
+    # pytest_plugins is refused outside the top-level conftest; load pytester for these tests.
     config.pluginmanager.import_plugin("pytester")

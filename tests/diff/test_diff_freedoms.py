@@ -5,7 +5,7 @@ sequences reach are normalised or judged below MUST."""
 from __future__ import annotations
 
 import pytest
-from conftest import settings_for
+from diff_helpers import settings_for
 
 from lotuspay_contract.conformance.diff import Operation, play_sequence, run_diff
 from lotuspay_contract.conformance.mock import QUIRKS, MockURL, running_mock

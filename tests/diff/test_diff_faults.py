@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import settings_for
+from diff_helpers import settings_for
 
 from lotuspay_contract.conformance.diff import diff_report_data, play_sequence, run_diff
 from lotuspay_contract.conformance.diff._operations import Operation
