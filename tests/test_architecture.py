@@ -32,6 +32,14 @@ MAY_IMPORT: dict[str, set[str]] = {
         f"{C}.validation",
         f"{C}.client",
     },
+    f"{C}.diff": {
+        f"{PKG}.schemas",
+        f"{PKG}.strategies",
+        f"{C}.redact",
+        f"{C}.validation",
+        f"{C}.client",
+        f"{C}.suite",
+    },
     f"{C}.report": {f"{C}.redact", f"{C}.validation", f"{C}.client", f"{C}.suite"},
     f"{C}.plugin": {
         f"{PKG}.schemas",
@@ -41,6 +49,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         f"{C}.suite",
         f"{C}.report",
         f"{C}.mock",
+        f"{C}.diff",
     },
     f"{C}.cli": {
         f"{PKG}.schemas",
@@ -51,6 +60,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         f"{C}.suite",
         f"{C}.report",
         f"{C}.mock",
+        f"{C}.diff",
     },
     # The facades re-export the rooms below them.
     C: {f"{C}.redact", f"{C}.validation", f"{C}.client", f"{C}.suite"},

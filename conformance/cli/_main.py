@@ -21,6 +21,7 @@ _COMMANDS = (
     "lotuspay_contract.conformance.cli._checks",
     "lotuspay_contract.conformance.cli._report",
     "lotuspay_contract.conformance.cli._generate",
+    "lotuspay_contract.conformance.cli._diff",
 )
 
 

@@ -78,6 +78,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{_MARKER}(check_id): the item runs the LotusPay conformance check check_id",
     )
+    from ._diff import use_diff
+
+    if use_diff(config):  # --lotuspay-diff: the diff's items instead of the suite's
+        return
     if config.getoption(OPTION_URL):
         from ._suite import _Suite
         from ._xdist import Controller, distributing

@@ -189,3 +189,6 @@ def add_options(parser: pytest.Parser) -> None:
         metavar="ID,...",
         help="only the checks that exercise these OpenAPI operation ids, e.g. createCustomer",
     )
+    from ._diff import add_diff_option
+
+    add_diff_option(group)
