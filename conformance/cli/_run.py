@@ -16,6 +16,7 @@ from ._run_options import (
     _bad_key,
     _base_url,
     _check_list,
+    _jobs,
     _operation_list,
     _rate,
     _seconds,
@@ -118,6 +119,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="N",
         help="send at most N requests per second, retries included (e.g. 2 or 0.5; "
         "default: no limit)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="run N checks at a time (default 1); the verdicts and the report's order do not "
+        "depend on it; the checks that drive Hypothesis (fuzz, stateful, generated examples) "
+        "run one at a time beside the others",
     )
     parser.add_argument("--seed", type=_seed, help="seed for generated data (default: random)")
     parser.add_argument("--report-json", metavar="PATH", help="write the JSON report here")
@@ -321,7 +331,11 @@ def run(args: argparse.Namespace) -> int:
                 for notice in notices_for(settings, checks):
                     print(f"note: {notice}")
             result = run_suite(
-                settings, checks=checks, max_duration=limit, rate_limit=args.rate_limit
+                settings,
+                checks=checks,
+                max_duration=limit,
+                rate_limit=args.rate_limit,
+                jobs=args.jobs,
             )
         terminated = bool(received)
     except _Terminated:

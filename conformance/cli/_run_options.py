@@ -9,6 +9,7 @@ __all__ = [
     "_bad_key",
     "_base_url",
     "_check_list",
+    "_jobs",
     "_operation_list",
     "_rate",
     "_seconds",
@@ -56,6 +57,22 @@ def _seconds(text: str) -> float:
     if not 0 < value <= 86400:
         raise argparse.ArgumentTypeError(
             f"the maximum duration is a number of seconds above 0 and at most 86400, got {text!r}"
+        )
+    return value
+
+
+#: More threads than this would only queue on the target (and on the GIL).
+MAX_JOBS = 64
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(
+            f"--jobs is a whole number of checks at a time from 1 to {MAX_JOBS}, got {text!r}"
         )
     return value
 
