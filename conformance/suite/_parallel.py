@@ -5,11 +5,12 @@ against one thread-safe client. What the checks share is guarded here: :class:`R
 results, why the run stopped) under its lock, and the session's response checks and counters
 under :data:`SHARED_LOCK` (see :func:`guard_session`).
 
-Checks that drive Hypothesis run one at a time in the main thread, alongside the pool: the
-``fuzz`` family (Schemathesis, which does not promise thread safety), ``stateful`` (a Hypothesis
-state machine) and any check that calls ``ctx.for_examples`` (Hypothesis is thread-safe only
-from 6.136, and the project accepts older ones). Their examples come from the run's seed and
-their check id only, so the order the scheduler picks changes no example.
+Checks that drive Hypothesis, the ``fuzz`` family (Schemathesis), ``stateful`` (a state
+machine) and any check that calls ``ctx.for_examples``, run in the pool like the others when the
+installed Hypothesis is thread-safe (6.136 and later: it runs distinct tests in several threads;
+Schemathesis' own runner drives it from worker threads); with an older one (the project accepts
+6.100) they run one at a time in the main thread, alongside the pool. Their examples come from
+the run's seed and their check id only, so the order the scheduler picks changes no example.
 
 Results are collected by check id and reported in catalogue order, so a run's report is the same
 whatever ``jobs`` is; only durations and the order ``on_result`` is called in differ.
@@ -28,7 +29,14 @@ from ._context import Session
 from ._registry import Check
 from ._results import DEADLINE_REASON, INTERRUPTED_REASON, TARGET_STOPPED_REASON, CheckResult
 
-__all__ = ["SHARED_LOCK", "RunState", "guard_session", "run_scenarios", "runs_serially"]
+__all__ = [
+    "SHARED_LOCK",
+    "RunState",
+    "drives_hypothesis",
+    "guard_session",
+    "run_scenarios",
+    "runs_serially",
+]
 
 #: Guards what every check of a session shares: its response checks' findings and evidence, the
 #: exchange and coverage counters (``Session.observe``). Re-entrant: a response check may record.
@@ -36,13 +44,27 @@ SHARED_LOCK: Final = threading.RLock()
 _STOP_AFTER_TARGET_ERRORS: Final = 3
 _SERIAL_FAMILIES: Final = frozenset({"fuzz", "stateful"})
 _HYPOTHESIS_HELPERS: Final = frozenset({"for_examples"})
+#: The first Hypothesis release that runs tests in several threads at once.
+_THREAD_SAFE_HYPOTHESIS: Final = (6, 136)
 
 
-def runs_serially(check: Check) -> bool:
-    """Return whether ``check`` drives Hypothesis, so runs in the main thread, one at a time."""
+def _hypothesis_thread_safe() -> bool:
+    from hypothesis import __version_info__
+
+    return tuple(__version_info__[:2]) >= _THREAD_SAFE_HYPOTHESIS
+
+
+def drives_hypothesis(check: Check) -> bool:
+    """Return whether ``check`` runs Hypothesis (its family, or it calls ``ctx.for_examples``)."""
     code = getattr(check.func, "__code__", None)
     names = set(code.co_names) if code is not None else set()
     return check.family in _SERIAL_FAMILIES or bool(names & _HYPOTHESIS_HELPERS)
+
+
+def runs_serially(check: Check) -> bool:
+    """Return whether ``check`` must run in the main thread, one at a time: it drives
+    Hypothesis and the installed Hypothesis is not thread-safe."""
+    return drives_hypothesis(check) and not _hypothesis_thread_safe()
 
 
 def guard_session(session: Session) -> None:
