@@ -14,6 +14,7 @@ __all__ = [
     "_rate",
     "_seconds",
     "_seed",
+    "_shard",
 ]
 
 #: A secret key as LotusPay issues them; nothing is trimmed before the match.
@@ -75,6 +76,20 @@ def _jobs(text: str) -> int:
             f"--jobs is a whole number of checks at a time from 1 to {MAX_JOBS}, got {text!r}"
         )
     return value
+
+
+def _shard(text: str) -> tuple[int, int]:
+    index, _, count = text.partition("/")
+    try:
+        shard = int(index), int(count)
+    except ValueError:
+        shard = (0, 0)
+    if not 1 <= shard[0] <= shard[1] <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(
+            f"--shard is I/N, this shard's number I from 1 to N and the number of shards N "
+            f"(at most {MAX_JOBS}), e.g. 2/3; got {text!r}"
+        )
+    return shard
 
 
 def _base_url(text: str) -> str:

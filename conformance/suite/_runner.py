@@ -45,7 +45,7 @@ from ._results import (
     RunResult,
     status_of,
 )
-from ._selection import notices_for, select_checks
+from ._selection import notices_for, select_checks, shard_checks
 
 __all__ = [
     "DEADLINE_REASON",
@@ -65,6 +65,7 @@ __all__ = [
     "run_suite",
     "run_traffic",
     "select_checks",
+    "shard_checks",
 ]
 
 _NO_REMIT_REASON: Final = "no answer of the kind it judges was seen"
