@@ -162,7 +162,7 @@ class LotusPayClient:
                 continue
             try:
                 loop.run_until_complete(http.aclose())
-            except Exception:  # a pool left broken by an interrupt: drop it
+            except (Exception, asyncio.CancelledError):  # left broken by an interrupt: drop it
                 pass
             finally:
                 loop.close()
@@ -174,8 +174,11 @@ class LotusPayClient:
             self._aborted = True
             loops = [loop for loop, _ in self._pools]
         for loop in loops:
-            with contextlib.suppress(RuntimeError):  # closed meanwhile: nothing in flight
-                loop.call_soon_threadsafe(_cancel_tasks, loop)
+            # Only a loop running a call has one to cancel; an idle one sends nothing more, as
+            # time_left() now raises before any call starts.
+            if loop.is_running():
+                with contextlib.suppress(RuntimeError):  # closed meanwhile: nothing in flight
+                    loop.call_soon_threadsafe(_cancel_tasks, loop)
 
     def time_left(self) -> float:
         """Seconds until the run's deadline (infinite without one); raise once it has passed."""
