@@ -73,9 +73,9 @@ def shard_checks(checks: Sequence[Check], index: int, count: int, tier: str) -> 
 
     Each scenario check is in exactly one shard; every shard holds every response check, which
     judges that shard's answers (``report merge`` combines their verdicts). The split depends
-    only on the checks and the tier, never on the seed or the machine: the heaviest check first
-    (by :func:`check_cost`, ties in catalogue order) goes to the lightest shard so far (ties: the
-    lowest index), so the shards are about even in requests.
+    only on the checks and the tier, never on the seed, their order or the machine: the heaviest
+    check first (by :func:`check_cost`, ties in catalogue order) goes to the lightest shard so
+    far (ties: the lowest index), so the shards are about even in requests.
 
     >>> [c.id for c in shard_checks(select_checks(["lists"], "smoke"), 1, 2, "smoke")]
     ... # doctest: +SKIP
@@ -87,8 +87,8 @@ def shard_checks(checks: Sequence[Check], index: int, count: int, tier: str) -> 
     scenario = [c for c in checks if c.kind == "scenario"]
     load = [0] * count
     home: dict[str, int] = {}
-    position = {c.id: n for n, c in enumerate(scenario)}
-    for check in sorted(scenario, key=lambda c: (-check_cost(c, plan), position[c.id])):
+    catalogue = {c.id: n for n, c in enumerate(all_checks())}
+    for check in sorted(scenario, key=lambda c: (-check_cost(c, plan), catalogue[c.id])):
         lightest = min(range(count), key=lambda n: (load[n], n))
         home[check.id] = lightest + 1
         load[lightest] += check_cost(check, plan)
