@@ -17,6 +17,7 @@ from lotuspay_contract.conformance.mock import running_mock
 from lotuspay_contract.conformance.report import merge_reports, report_data
 from lotuspay_contract.conformance.suite import (
     DEADLINE_REASON,
+    INTERRUPTED_REASON,
     RunResult,
     run_suite,
     select_checks,
@@ -97,6 +98,23 @@ def test_the_deadline_cuts_a_parallel_run_and_every_check_gets_a_verdict(clean_m
     for each in result.results:
         if each.check.kind == "scenario" and each.status == "skipped":
             assert each.reason in (DEADLINE_REASON, "needs --live-key"), each
+
+
+def test_an_interrupt_stops_a_parallel_run_in_order(clean_mock: str) -> None:
+    """Ctrl-C reaches the main thread while workers run (here: raised from the first result):
+    the checks in flight are cancelled, none is reported as cut by the deadline."""
+    seen: list[str] = []
+
+    def interrupt(result: object) -> None:
+        seen.append("result")
+        if len(seen) == 1:
+            raise KeyboardInterrupt
+
+    result = run_suite(settings_for(clean_mock), jobs=4, on_result=interrupt)
+    assert result.stopped == INTERRUPTED_REASON
+    assert [r.check.id for r in result.results] == [c.id for c in select_checks(None, "smoke")]
+    assert not any(r.reason == DEADLINE_REASON for r in result.results)
+    assert any(r.reason == INTERRUPTED_REASON for r in result.results)
 
 
 def test_abort_stops_a_call_in_flight_in_another_thread() -> None:
