@@ -10,6 +10,9 @@ clients raise :class:`DeadlineReached` past it, and every check not finished by 
 as ``skipped`` with the reason :data:`DEADLINE_REASON`. A cut run never exits 0. An interrupt
 (``KeyboardInterrupt``, which the CLI also makes of SIGTERM) stops the run the same orderly way,
 so the reports are still written.
+
+``jobs`` runs that many scenario checks at a time in threads (:mod:`._parallel`); the verdicts,
+and the order they are reported in (the catalogue's), do not depend on it.
 """
 
 from __future__ import annotations
