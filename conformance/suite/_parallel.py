@@ -28,6 +28,7 @@ from ..client import Exchange
 from ._context import Session
 from ._registry import Check
 from ._results import DEADLINE_REASON, INTERRUPTED_REASON, TARGET_STOPPED_REASON, CheckResult
+from ._selection import check_cost
 
 __all__ = [
     "SHARED_LOCK",
@@ -154,6 +155,9 @@ def run_scenarios(
         return
     workers = max(1, jobs - 1) if serial else jobs  # the calling thread is one of the jobs
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lotuspay-check")
+    # The longest first (the state machine, the fuzz phase): they bound the run's wall time.
+    tier = session.settings.tier
+    pooled.sort(key=lambda c: -check_cost(c, tier))  # stable: ties in catalogue order
     try:
         futures = [pool.submit(run, check) for check in pooled]
         for check in serial:
