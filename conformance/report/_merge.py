@@ -1,8 +1,9 @@
 """Merging the JSON reports of one run's parts (``run --shard I/N``, pytest-xdist workers) into
 the report of the whole run.
 
-A scenario check runs in one part: it is taken from there, and one present in two parts must be
-the same entry in both (the same file merged twice), else the parts are not of one run. A
+A scenario check runs in one part: it is taken from there (an entry "skipped", reason "not run",
+yields to a part that ran the check), and one present in two parts must be the same entry in
+both (the same file merged twice), else the parts are not of one run. A
 response check runs in every part and judges that part's answers, so its entries are combined:
 findings joined (each once, at most :data:`MAX_FINDINGS` as in a run), evidence and occurrences
 added, and the worst status kept (a pass anywhere beats "not exercised" elsewhere). The summary,
@@ -27,6 +28,8 @@ _STATUSES: Final = ("passed", "failed", "error", "warned", "noted", "not_exercis
 _WORST_FIRST: Final = ("failed", "error", "warned", "noted", "passed", "not_exercised", "skipped")
 # What every part must agree on: a merged report is one run, at one tier, from one seed.
 _SAME_RUN: Final = ("tier", "seed", "strict")
+# The reason a part gives a check it never started (another part, e.g. an xdist worker, ran it).
+_NOT_RUN: Final = "not run"
 
 
 class MergeError(ValueError):
@@ -150,6 +153,8 @@ def merge_reports(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     for check_id, found in entries.items():
         known = registry.get(check_id)
         kind = found[0].get("kind") or (known.kind if known else "scenario")
+        ran = [e for e in found if e.get("reason") != _NOT_RUN]
+        found = ran or found[:1]  # a part that left the check to another (xdist) yields to it
         if kind == "response":
             merged_checks.append(_combine_response(found))
         elif any(entry != found[0] for entry in found[1:]):

@@ -190,6 +190,15 @@ def test_the_same_report_twice_merges_but_a_check_that_differs_does_not() -> Non
         merge_reports([one, other])
 
 
+def test_a_check_a_part_did_not_run_yields_to_the_part_that_ran_it() -> None:
+    one, two = _two_shards()
+    for shard in (one, two):
+        shard.pop("shard")
+    two["checks"].append(_check("X-A-001", "skipped", reason="not run", judged=0, evidence=[]))
+    merged = merge_reports([one, two])
+    assert {c["id"]: c["status"] for c in merged["checks"]}["X-A-001"] == "passed"
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
