@@ -69,7 +69,6 @@ def run(args: argparse.Namespace) -> int:
         merge_reports,
         render_html,
         report_exit_code,
-        unwritable,
         write_json_report,
     )
 
@@ -86,9 +85,6 @@ def run(args: argparse.Namespace) -> int:
     ]
     if not outputs:
         return _fail("nothing to write: give --html, --junitxml or --report-json")
-    for path, _ in outputs:
-        if (problem := unwritable(path)) is not None:
-            return _fail(problem)
     loaded: list[Any] = []
     for name in names:
         try:

@@ -29,7 +29,10 @@ from lotuspay_contract.conformance.suite._parallel import drives_hypothesis
 # idempotency, a 5xx on a bad body, auth.
 FAULTS = (
     "errors_plain_text",
-    "list_oldest_first",
+    # Not list_oldest_first: CUS-STATE-001 sees that fault only when its customers' created
+    # stamps span a second boundary, which depends on how fast the run goes (CUS-LIST-001
+    # catches it at any speed).
+    "limit_ignored",
     "idempotency_ignored",
     "crash_on_malformed_json",
     "accepts_unissued_keys",
