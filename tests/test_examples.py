@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 import yaml
 
 from lotuspay_contract.conformance.cli._main import build_parser
+from lotuspay_contract.conformance.suite import select_checks
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -112,3 +114,85 @@ def test_the_other_repo_test_file_passes() -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "3 passed" in result.stdout
+
+
+SHARDED = EXAMPLES / "lotuspay-conformance-shards.yml"
+
+
+def _sharded_workflow() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(SHARDED.read_text(encoding="utf-8"))
+    return loaded
+
+
+def _run_step(command: str, cwd: Path, env: dict[str, str]) -> None:
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, f"{command}\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
+
+
+def test_the_sharded_workflow_runs_its_shards_and_merges_them(tmp_path: Path) -> None:
+    """Run each shard's mock step as the matrix would, hand the reports over as the artifacts
+    would, then run the merge job's steps: one report of every check, a passing verdict."""
+    workflow = _sharded_workflow()
+    shard_job, merge_job = workflow["jobs"]["shard"], workflow["jobs"]["merge"]
+    shards = shard_job["strategy"]["matrix"]["shard"]
+    assert len(shards) > 1
+    assert merge_job["needs"] == "shard"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    # The smoke tier keeps the test cheap; the seed is what GitHub gives every job of a run.
+    env |= {"LOTUSPAY_TIER": "smoke", "GITHUB_RUN_ID": "7"}
+    env.pop("LOTUSPAY_BASE_URL", None)
+    mock_steps = [
+        s["run"]
+        for s in shard_job["steps"]
+        if "run" in s and not s["run"].startswith("pip install") and "!=" not in s.get("if", "")
+    ]
+    assert any("--shard" in s and "--seed" in s for s in mock_steps)
+    for shard in shards:
+        workdir = tmp_path / f"job-{shard}"
+        workdir.mkdir()
+        for command in mock_steps:
+            _run_step(command.replace("${{ matrix.shard }}", str(shard)), workdir, env)
+    merge_dir = tmp_path / "merge"
+    (merge_dir / "shards").mkdir(parents=True)
+    for shard in shards:  # download-artifact with merge-multiple: every shard's files together
+        name = f"shard-{shard}.json"
+        (merge_dir / "shards" / name).write_bytes(
+            (tmp_path / f"job-{shard}/reports" / name).read_bytes()
+        )
+    for step in merge_job["steps"]:
+        if "run" in step and not step["run"].startswith("pip install"):
+            _run_step(step["run"], merge_dir, env)
+    merged = json.loads((merge_dir / "reports/run.json").read_text(encoding="utf-8"))
+    assert [c["id"] for c in merged["checks"]] == [c.id for c in select_checks(None, "smoke")]
+    assert merged["verdict"] == "pass"
+    for report in ("junit.xml", "report.html"):
+        assert (merge_dir / "reports" / report).stat().st_size > 0, report
+
+
+def test_the_sharded_workflow_commands_parse_with_the_real_cli() -> None:
+    workflow = _sharded_workflow()
+    commands = [
+        step["run"]
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        if "lotuspay-contract " in step.get("run", "")
+    ]
+    assert len(commands) == 3
+    for command in commands:
+        argv = shlex.split(
+            command.replace("${{ matrix.shard }}", "2")
+            .replace('"$LOTUSPAY_BASE_URL"', "https://example.test")
+            .replace('"$LOTUSPAY_TIER"', "standard")
+            .replace('"$GITHUB_RUN_ID"', "7")
+            .replace("shards/shard-*.json", "shards/shard-1.json shards/shard-2.json")
+        )
+        args = build_parser().parse_args(argv[1:])
+        assert args.command in ("run", "report")
+        assert "--api-key" not in command

@@ -1,48 +1,116 @@
-"""``lotuspay-contract report``: turn a saved JSON run report into the HTML report page."""
+"""``lotuspay-contract report``: turn saved JSON run reports into the HTML page, JUnit XML, or
+one merged JSON report (``report merge``, for the shards of a CI matrix)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from ..validation import UnreadableInput, read_json
 
 __all__ = ["register"]
+
+_MERGE = "merge"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``report`` sub-command."""
     parser = subparsers.add_parser(
         "report",
-        help="render a JSON run report (from run --report-json) as an HTML page",
+        help="render a JSON run report as HTML or JUnit XML; 'report merge' joins shard reports",
         description=(
-            "Render the JSON report of a conformance run as one self-contained HTML page. "
-            "Exit 0 when the page is written, whatever the run's verdict; 2 when the input "
-            "cannot be read, is not JSON or is not a run report, or the page cannot be written."
+            "Render the JSON report of a conformance run (run --report-json) as one "
+            "self-contained HTML page or as JUnit XML. 'report merge A.json B.json ...' first "
+            "merges the JSON reports of a run's shards (run --shard I/N, same --seed): each "
+            "check once, every shard present, the totals and the verdict computed again. "
+            "Exit 0 when every output is written, whatever the run's verdict (with "
+            "--exit-status: 1 when the run fails, as 'run' exits); 2 when an input cannot be "
+            "read, is not a run report, the reports do not merge, or an output cannot be "
+            "written."
         ),
-        epilog="example: lotuspay-contract report run.json --html run.html",
+        epilog=(
+            "examples: lotuspay-contract report run.json --html run.html; "
+            "lotuspay-contract report merge shard-1.json shard-2.json --report-json run.json "
+            "--html run.html --junitxml junit.xml --exit-status"
+        ),
     )
-    parser.add_argument("run_json", metavar="RUN.json", help="JSON report; - reads standard input")
-    parser.add_argument("--html", metavar="PATH", required=True, help="write the HTML page here")
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="RUN.json",
+        help="a JSON report (- reads standard input), or 'merge' and several",
+    )
+    parser.add_argument("--html", metavar="PATH", help="write the HTML page here")
+    parser.add_argument("--junitxml", metavar="PATH", help="write JUnit XML here")
+    parser.add_argument("--report-json", metavar="PATH", help="write the (merged) JSON report here")
+    parser.add_argument(
+        "--exit-status",
+        action="store_true",
+        help="exit 1 when the run's verdict is a fail (a check failed or erred, or the "
+        "deadline cut checks), as 'run' does",
+    )
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Read the JSON report, write the HTML page; return the exit status."""
+def _fail(message: str) -> int:
     from ..redact import redact
-    from ..report import NotAReport, render_html
 
+    print(f"lotuspay-contract report: {redact(message)}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the report(s), merge them if asked, write each output; return the exit status."""
+    from ..report import (
+        MergeError,
+        NotAReport,
+        junit_xml_from_report,
+        merge_reports,
+        render_html,
+        report_exit_code,
+        write_json_report,
+    )
+
+    merging = args.inputs[0] == _MERGE
+    names = args.inputs[1:] if merging else args.inputs
+    if not names:
+        return _fail("report merge needs the JSON reports to merge")
+    if len(names) > 1 and not merging:
+        return _fail("to merge several reports: lotuspay-contract report merge A.json B.json ...")
+    outputs = [
+        (p, kind)
+        for p, kind in ((args.report_json, "json"), (args.html, "html"), (args.junitxml, "junit"))
+        if p
+    ]
+    if not outputs:
+        return _fail("nothing to write: give --html, --junitxml or --report-json")
+    loaded: list[Any] = []
+    for name in names:
+        try:
+            loaded.append(read_json(name))
+        except UnreadableInput as exc:
+            return _fail(f"{name}: {exc}")
+    # Every output is rendered before any is written: a bad input leaves no half of them.
     try:
-        page = render_html(read_json(args.run_json))
-    except (UnreadableInput, NotAReport) as exc:
-        print(f"lotuspay-contract report: {args.run_json}: {redact(str(exc))}", file=sys.stderr)
-        return 2
-    try:
-        with open(args.html, "w", encoding="utf-8") as f:
-            f.write(page)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        print(f"lotuspay-contract report: cannot write {args.html}: {reason}", file=sys.stderr)
-        return 2
-    print(f"wrote {args.html}")
-    return 0
+        report = merge_reports(loaded) if merging else loaded[0]
+        texts = {
+            "html": render_html(report) if args.html else "",
+            "junit": junit_xml_from_report(report) + "\n" if args.junitxml else "",
+        }
+    except (MergeError, NotAReport) as exc:
+        where = "" if merging else f"{names[0]}: "
+        return _fail(f"{where}{exc}")
+    except (KeyError, TypeError, ValueError) as exc:  # a report with a field of the wrong shape
+        return _fail(f"not a run report: {type(exc).__name__}: {exc}")
+    for path, kind in outputs:
+        try:
+            if kind == "json":
+                write_json_report(report, path)
+            else:
+                with open(path, "w", encoding="utf-8", errors="backslashreplace") as f:
+                    f.write(texts[kind])
+        except OSError as exc:
+            return _fail(f"cannot write {path}: {exc.strerror or exc}")
+        print(f"wrote {path}")
+    return report_exit_code(report) if args.exit_status else 0

@@ -16,10 +16,12 @@ from ._run_options import (
     _bad_key,
     _base_url,
     _check_list,
+    _jobs,
     _operation_list,
     _rate,
     _seconds,
     _seed,
+    _shard,
     unknown_checks,
 )
 
@@ -118,6 +120,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="N",
         help="send at most N requests per second, retries included (e.g. 2 or 0.5; "
         "default: no limit)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="run N checks at a time (default 1); the verdicts and the report's order do not "
+        "depend on it; the checks that drive Hypothesis (fuzz, stateful, generated examples) "
+        "run one at a time beside the others",
+    )
+    parser.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="I/N",
+        help="run only shard I of N (e.g. 2/3) of the selected checks, for a CI matrix; the "
+        "split depends only on the checks and the tier; needs --seed; 'lotuspay-contract "
+        "report merge' joins the shards' JSON reports",
     )
     parser.add_argument("--seed", type=_seed, help="seed for generated data (default: random)")
     parser.add_argument("--report-json", metavar="PATH", help="write the JSON report here")
@@ -239,6 +258,7 @@ def run(args: argparse.Namespace) -> int:
         notices_for,
         run_suite,
         select_checks,
+        shard_checks,
     )
 
     _tolerant_streams()
@@ -279,6 +299,14 @@ def run(args: argparse.Namespace) -> int:
     checks = select_checks(args.checks, args.tier, args.operations)
     if not checks:
         return _usage_error("no check matches --checks and --operations together")
+    if args.shard:
+        if args.seed is None:
+            return _usage_error(
+                "--shard needs --seed: every shard must generate from the same seed, or their "
+                'reports do not merge (in CI, e.g. --seed "$GITHUB_RUN_ID")'
+            )
+        index, count = args.shard
+        checks = shard_checks(checks, index, count, args.tier)
     recorder = None
     if args.report_har:  # checked and recording before the run starts
         from ..report import HarRecorder
@@ -321,7 +349,11 @@ def run(args: argparse.Namespace) -> int:
                 for notice in notices_for(settings, checks):
                     print(f"note: {notice}")
             result = run_suite(
-                settings, checks=checks, max_duration=limit, rate_limit=args.rate_limit
+                settings,
+                checks=checks,
+                max_duration=limit,
+                rate_limit=args.rate_limit,
+                jobs=args.jobs,
             )
         terminated = bool(received)
     except _Terminated:
@@ -361,6 +393,8 @@ def _finish(args: argparse.Namespace, result: Any, recorder: Any = None) -> int:
 
     # The reports first: they are what a CI job keeps, and printing may meet a closed pipe.
     report = report_data(result)  # one document for the JSON and HTML reports
+    if getattr(args, "shard", None):
+        report["shard"] = {"index": args.shard[0], "count": args.shard[1]}
     try:
         if args.report_json:
             write_json_report(report, args.report_json)

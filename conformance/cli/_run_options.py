@@ -9,10 +9,12 @@ __all__ = [
     "_bad_key",
     "_base_url",
     "_check_list",
+    "_jobs",
     "_operation_list",
     "_rate",
     "_seconds",
     "_seed",
+    "_shard",
 ]
 
 #: A secret key as LotusPay issues them; nothing is trimmed before the match.
@@ -58,6 +60,36 @@ def _seconds(text: str) -> float:
             f"the maximum duration is a number of seconds above 0 and at most 86400, got {text!r}"
         )
     return value
+
+
+#: More threads than this would only queue on the target (and on the GIL).
+MAX_JOBS = 64
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(
+            f"--jobs is a whole number of checks at a time from 1 to {MAX_JOBS}, got {text!r}"
+        )
+    return value
+
+
+def _shard(text: str) -> tuple[int, int]:
+    index, _, count = text.partition("/")
+    try:
+        shard = int(index), int(count)
+    except ValueError:
+        shard = (0, 0)
+    if not 1 <= shard[0] <= shard[1] <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(
+            f"--shard is I/N, this shard's number I from 1 to N and the number of shards N "
+            f"(at most {MAX_JOBS}), e.g. 2/3; got {text!r}"
+        )
+    return shard
 
 
 def _base_url(text: str) -> str:

@@ -4,9 +4,10 @@ Every call has connect and read timeouts and a deadline on the whole answer, hea
 a body is streamed and reading stops past a size cap; 429 and 503 are retried a bounded number
 of times (honouring ``Retry-After``, capped at 5 s, and within a budget for all the waits of the
 client). A run's deadline, when set, bounds everything: past it the client raises
-:class:`DeadlineReached` instead of sending or waiting. TLS verification stays on. Redirects are not
-followed: the API never redirects, so a 3xx is reported as an undocumented status rather than
-chased round a loop.
+:class:`DeadlineReached` instead of sending or waiting, and so does :meth:`LotusPayClient.abort`
+(a run stopped by Ctrl-C), which also cancels the calls in flight. TLS verification stays on.
+Redirects are not followed: the API never redirects, so a 3xx is reported as an undocumented
+status rather than chased round a loop.
 
 API keys never leave this module in clear: the client's key is handed to
 :func:`remember_secret`, so :func:`redact` masks it in every form in every text the suite prints
@@ -18,16 +19,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import httpx
 
 from ..redact import mask_key, redact, remember_secret
-from ..validation import loads_strict
+from ._exchange import (
+    DeadlineReached,
+    Exchange,
+    LiveWriteRefused,
+    TargetError,
+    form_pairs,
+    key_mode,
+    render_curl,
+)
 from ._observe import notify
 from ._rate import RateLimit, retry_wait
 
@@ -50,134 +59,24 @@ MAX_RETRIES: Final = 2
 #: All the waiting on 429/503 retries one client may do, whatever ``Retry-After`` says.
 DEFAULT_RETRY_BUDGET_SECONDS: Final = 60.0
 _SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
-_CURL_BODY_LIMIT: Final = 4000
 
 #: The key to send: the client's own (``DEFAULT``), none at all (``None``), or another string.
 KeyChoice = str | None
 DEFAULT: Final = "\0default"
 
-Mode = Literal["test", "live"]
 
-
-def key_mode(key: str | None) -> Mode | None:
-    """Return the mode a key selects (spec: transport and modes), or None if it has no prefix."""
-    if key is None:
-        return None
-    if key.startswith("sk_live_"):
-        return "live"
-    if key.startswith("sk_test_"):
-        return "test"
-    return None
-
-
-class TargetError(Exception):
-    """The target did not give a usable answer: unreachable, too slow, too big, or garbled.
-
-    ``kind`` is one of ``connect``, ``timeout``, ``too_large``, ``protocol``; ``curl`` is the
-    request, masked.
-    """
-
-    def __init__(self, kind: str, message: str, curl: str) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.curl = curl
-
-
-class DeadlineReached(BaseException):
-    """The run's time is up: the client neither sends nor waits any more.
-
-    A ``BaseException``, like ``KeyboardInterrupt``, so a check's ``except Exception`` (or
-    Hypothesis, which reports exceptions as falsifying examples) does not swallow it: the runner
-    catches it and reports what was not run as ``not run: deadline``.
-    """
-
-
-class LiveWriteRefused(Exception):
-    """A write was attempted with a live key and live writes were not allowed."""
-
-
-@dataclass
-class Exchange:
-    """One request and the response to it. The request's key is kept only in masked form."""
-
-    method: str
-    url: str
-    path: str
-    params: list[tuple[str, str]]
-    request_headers: dict[str, str]
-    request_body: bytes | None
-    key_mode: Mode | None
-    masked_key: str | None
-    status: int = 0
-    headers: httpx.Headers = field(default_factory=httpx.Headers)
-    content: bytes = b""
-    elapsed: float = 0.0
-    attempts: int = 1
-
-    @property
-    def content_type(self) -> str:
-        """The response media type, lower case, without parameters."""
-        media: str = self.headers.get("content-type", "")
-        return media.split(";")[0].strip().lower()
-
-    def json(self) -> Any:
-        """Return the parsed body; raise ValueError when it is not JSON."""
-        return loads_strict(self.content)
-
-    def json_or_none(self) -> Any:
-        """Return the parsed body, or None when it is not JSON."""
-        try:
-            return self.json()
-        except ValueError:
-            return None
-
-    @property
-    def curl(self) -> str:
-        """The request as a curl command line, with the key masked."""
-        return render_curl(self)
-
-    def text_excerpt(self, limit: int = 300) -> str:
-        """Return the start of the body as text, for messages."""
-        text = self.content[:limit].decode("utf-8", errors="replace")
-        return text + ("…" if len(self.content) > limit else "")
-
-
-def _shell_quote(text: str) -> str:
-    return "'" + text.replace("'", "'\"'\"'") + "'"
-
-
-def render_curl(exchange: Exchange) -> str:
-    """Render the request of ``exchange`` as a curl line; the key is shown masked."""
-    url = exchange.url
-    if exchange.params:
-        url += "?" + urllib.parse.urlencode(exchange.params)
-    parts = ["curl", "-X", exchange.method, _shell_quote(url)]
-    if exchange.masked_key is not None:
-        parts += ["-u", _shell_quote(exchange.masked_key + ":")]
-    for name, value in exchange.request_headers.items():
-        parts += ["-H", _shell_quote(f"{name}: {value}")]
-    body = exchange.request_body
-    if body is not None:
-        if len(body) > _CURL_BODY_LIMIT:
-            parts += ["--data-binary", _shell_quote(f"<{len(body)} bytes, not shown>")]
-        else:
-            parts += ["--data-raw", _shell_quote(body.decode("utf-8", errors="replace"))]
-    return redact(" ".join(parts))
-
-
-def form_pairs(params: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Flatten parameters to form pairs in bracket notation: ``metadata[plan]=gold``."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in params.items():
-        if isinstance(value, Mapping):
-            pairs.extend((f"{key}[{k}]", str(v)) for k, v in value.items())
-        else:
-            pairs.append((key, "" if value is None else str(value)))
-    return pairs
+def _cancel_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel every task of ``loop`` (run in the loop's own thread, by ``abort``)."""
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
 
 
 class LotusPayClient:
     """A small, bounded HTTP client for one target and one API key.
+
+    Thread-safe: each thread that sends gets its own event loop and connection pool (an asyncio
+    pool belongs to one loop), made on its first request and closed by :meth:`close`; the retry
+    budget is shared under a lock. ``on_exchange`` is called in the sending thread.
 
     >>> client = LotusPayClient("http://127.0.0.1:8000", "sk_test_abc")  # doctest: +SKIP
     >>> client.request("GET", "/v1/customers", params=[("limit", "1")]).status  # doctest: +SKIP
@@ -215,25 +114,76 @@ class LotusPayClient:
         self.rate_limit = rate_limit
         self.secrets: set[str] = {api_key} if api_key else set()
         remember_secret(api_key)
-        # A private event loop: asyncio.wait_for gives a deadline on the whole answer (see _send).
-        self._loop = asyncio.new_event_loop()
-        # verify=True is httpx's default; stated so a reader sees TLS checks stay on.
-        self._http = httpx.AsyncClient(
-            timeout=timeout, verify=True, follow_redirects=False, transport=transport
-        )
+        self._timeout = timeout
+        self._transport = transport
+        self._lock = threading.Lock()  # the retry budget, the pools, the abort flag
+        self._aborted = False
+        self._closed = False
+        self._pools: list[tuple[asyncio.AbstractEventLoop, httpx.AsyncClient]] = []
+        self._local = threading.local()
+        self._pool()  # the creating thread's pool, made now as before
+
+    def _pool(self) -> tuple[asyncio.AbstractEventLoop, httpx.AsyncClient]:
+        """Return the calling thread's event loop and connection pool, made on first use.
+
+        A private event loop per thread: asyncio.wait_for gives a deadline on the whole answer
+        (see _send), and an httpx.AsyncClient must stay on the loop it was first used on.
+        """
+        pool: tuple[asyncio.AbstractEventLoop, httpx.AsyncClient] | None
+        pool = getattr(self._local, "pool", None)
+        if pool is None:
+            with self._lock:
+                if self._closed:
+                    raise DeadlineReached("the client is closed: the run has ended")
+                # verify=True is httpx's default; stated so a reader sees TLS checks stay on.
+                pool = (
+                    asyncio.new_event_loop(),
+                    httpx.AsyncClient(
+                        timeout=self._timeout,
+                        verify=True,
+                        follow_redirects=False,
+                        transport=self._transport,
+                    ),
+                )
+                self._pools.append(pool)
+            self._local.pool = pool
+        return pool
 
     def close(self) -> None:
-        """Close the connection pool and the event loop (also after an interrupted call)."""
-        if not self._loop.is_closed():
+        """Close every thread's connection pool and event loop (also after an interrupted call).
+
+        Call it once no thread sends any more (the runner closes after its workers ended).
+        """
+        with self._lock:
+            self._closed = True
+            pools, self._pools = self._pools, []
+        for loop, http in pools:
+            if loop.is_closed():
+                continue
             try:
-                self._loop.run_until_complete(self._http.aclose())
-            except Exception:  # a pool left broken by an interrupt: drop it
+                loop.run_until_complete(http.aclose())
+            except (Exception, asyncio.CancelledError):  # left broken by an interrupt: drop it
                 pass
             finally:
-                self._loop.close()
+                loop.close()
+
+    def abort(self) -> None:
+        """Stop the client from any thread: every later call raises :class:`DeadlineReached`
+        and the calls in flight in other threads are cancelled (a run stopped by Ctrl-C)."""
+        with self._lock:
+            self._aborted = True
+            loops = [loop for loop, _ in self._pools]
+        for loop in loops:
+            # Only a loop running a call has one to cancel; an idle one sends nothing more, as
+            # time_left() now raises before any call starts.
+            if loop.is_running():
+                with contextlib.suppress(RuntimeError):  # closed meanwhile: nothing in flight
+                    loop.call_soon_threadsafe(_cancel_tasks, loop)
 
     def time_left(self) -> float:
         """Seconds until the run's deadline (infinite without one); raise once it has passed."""
+        if self._aborted:
+            raise DeadlineReached("the run was stopped")
         if self.run_deadline is None:
             return float("inf")
         left = self.run_deadline - time.monotonic()
@@ -307,12 +257,13 @@ class LotusPayClient:
                     self.rate_limit.wait(self.time_left)
                 self._send(exchange, send_headers, auth, started)
                 retryable = exchange.status == 429 or (exchange.status == 503 and retry_503)
-                if not retryable or attempt > self.max_retries or self.retry_budget <= 0:
+                if not retryable or attempt > self.max_retries:
                     break
-                wait = retry_wait(exchange.headers.get("retry-after"), attempt)
-                wait = min(wait, self.retry_budget)
+                wanted = retry_wait(exchange.headers.get("retry-after"), attempt)
+                wait = self._take_retry_wait(wanted)
+                if wait is None:
+                    break
                 left = self.time_left()
-                self.retry_budget -= wait
                 if wait >= left:
                     time.sleep(left)
                     raise DeadlineReached("the run's deadline passed while waiting to retry")
@@ -326,6 +277,16 @@ class LotusPayClient:
         if self.on_exchange is not None:
             self.on_exchange(exchange)
         return exchange
+
+    def _take_retry_wait(self, wanted: float) -> float | None:
+        """Take up to ``wanted`` seconds from the retry budget (threads share it); None once
+        the budget is spent."""
+        with self._lock:
+            if self.retry_budget <= 0:
+                return None
+            wait = min(wanted, self.retry_budget)
+            self.retry_budget -= wait
+            return wait
 
     def _send(
         self,
@@ -346,16 +307,21 @@ class LotusPayClient:
 
         run_left = self.time_left()
         remaining = max(self.deadline - (time.monotonic() - started), 0.0)
-        receive = self._receive(exchange, headers, auth, started, fail)
-        task = self._loop.create_task(asyncio.wait_for(receive, min(remaining, run_left)))
+        loop, http = self._pool()
+        receive = self._receive(http, exchange, headers, auth, fail)
+        task = loop.create_task(asyncio.wait_for(receive, min(remaining, run_left)))
         try:
-            result = self._loop.run_until_complete(task)
+            result = loop.run_until_complete(task)
         except (KeyboardInterrupt, SystemExit):
             # An interrupt (Ctrl-C, or SIGTERM made one) mid-call: end the task and take its
             # outcome, so asyncio does not log "Task exception was never retrieved" on the way.
             task.cancel()
             with contextlib.suppress(BaseException):
-                self._loop.run_until_complete(task)
+                loop.run_until_complete(task)
+            raise
+        except asyncio.CancelledError:
+            if self._aborted:  # abort() from another thread
+                raise DeadlineReached("the run was stopped") from None
             raise
         except asyncio.TimeoutError:
             if run_left < remaining:
@@ -365,13 +331,13 @@ class LotusPayClient:
 
     async def _receive(
         self,
+        http: httpx.AsyncClient,
         exchange: Exchange,
         headers: Mapping[str, str],
         auth: tuple[str, str] | None,
-        started: float,
         fail: Callable[[str, str], TargetError],
     ) -> tuple[int, httpx.Headers, bytes]:
-        request = self._http.build_request(
+        request = http.build_request(
             exchange.method,
             exchange.url,
             params=list(exchange.params) if exchange.params else None,
@@ -379,7 +345,7 @@ class LotusPayClient:
             content=exchange.request_body,
         )
         try:
-            response = await self._http.send(
+            response = await http.send(
                 request, stream=True, auth=httpx.BasicAuth(*auth) if auth else None
             )
             try:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._client import Exchange, TargetError
+    from ._exchange import Exchange, TargetError
 
 __all__ = ["ExchangeObserver", "notify", "observe_exchanges"]
 

@@ -1,9 +1,10 @@
 """A run's traffic as a HAR 1.2 file, for replaying a failure offline (``validate --har``).
 
 :class:`HarRecorder` keeps each exchange as the client hands it over (an append under a lock:
-recording costs next to nothing and is safe from any thread) and builds the HAR only when it is
-written. It keeps the first :data:`MAX_ENTRIES` exchanges and at most :data:`MAX_BODY_BYTES` of
-bodies; what it dropped is said in ``log.comment``.
+recording costs next to nothing and is safe from any thread, so ``run --jobs`` records every
+thread's traffic) and builds the HAR only when it is written, its entries by start time. It
+keeps the first :data:`MAX_ENTRIES` exchanges and at most :data:`MAX_BODY_BYTES` of bodies; what
+it dropped is said in ``log.comment``.
 
 The key is in the file in no form: the ``Authorization`` header is written masked
 (``Basic ****``, its comment naming the key's mode), and each entry, as ASCII JSON text, goes
@@ -133,6 +134,9 @@ class HarRecorder:
         """Return the HAR document of what was recorded so far as JSON text, keys masked."""
         with self._lock:
             kept, dropped = list(self._kept), self.dropped
+        # By start time, as HAR orders entries: with run --jobs, exchanges of several threads
+        # finish (and are kept) out of the order they started in. Stable: a serial run's order.
+        kept.sort(key=lambda each: each[1])
         notes = [comment] if comment else []
         if dropped:
             notes.append(

@@ -41,6 +41,7 @@ def _check_data(result: CheckResult) -> dict[str, Any]:
         "title": check.title,
         "level": check.level.value,
         "family": check.family,
+        "kind": check.kind,
         "clause": check.clause,
         "status": result.status,
         "duration_seconds": round(result.duration, 3),

@@ -47,6 +47,7 @@ from ._runner import (
     run_suite,
     run_traffic,
     select_checks,
+    shard_checks,
 )
 
 __all__ = [
@@ -88,5 +89,6 @@ __all__ = [
     "run_traffic",
     "scenario_check",
     "select_checks",
+    "shard_checks",
     "unknown_operations",
 ]

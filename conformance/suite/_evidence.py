@@ -7,6 +7,7 @@ the checks that judged it) is built from the same records.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -28,20 +29,28 @@ class NotExercised(Exception):
 
 
 class Evidence:
-    """The answers one check judged (each exchange counted once), by (operation, status)."""
+    """The answers one check judged (each exchange counted once), by (operation, status).
+
+    Thread-safe: the checks of a run with ``--jobs`` may add to one record from several threads.
+    """
 
     def __init__(self) -> None:
         self.counts: Counter[tuple[str, int]] = Counter()
         # Weak: an exchange's id may be reused once it is gone, and a long run must not keep
         # every answer alive.
         self._held: weakref.WeakValueDictionary[int, Exchange] = weakref.WeakValueDictionary()
+        self._lock = threading.Lock()
 
     def add(self, exchange: Exchange | None) -> None:
         """Count ``exchange`` as judged (again, or None, is a no-op)."""
-        if exchange is None or self._held.get(id(exchange)) is exchange:
+        if exchange is None:
             return
-        self._held[id(exchange)] = exchange
-        self.counts[(operation_id(exchange), exchange.status)] += 1
+        key = (operation_id(exchange), exchange.status)
+        with self._lock:
+            if self._held.get(id(exchange)) is exchange:
+                return
+            self._held[id(exchange)] = exchange
+            self.counts[key] += 1
 
     @property
     def answers(self) -> int:

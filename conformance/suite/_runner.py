@@ -10,6 +10,9 @@ clients raise :class:`DeadlineReached` past it, and every check not finished by 
 as ``skipped`` with the reason :data:`DEADLINE_REASON`. A cut run never exits 0. An interrupt
 (``KeyboardInterrupt``, which the CLI also makes of SIGTERM) stops the run the same orderly way,
 so the reports are still written.
+
+``jobs`` runs that many scenario checks at a time in threads (:mod:`._parallel`); the verdicts,
+and the order they are reported in (the catalogue's), do not depend on it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import secrets
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Final
 
 import httpx
@@ -31,14 +33,22 @@ from ..client import (
     TargetError,
     key_mode,
 )
-from ..redact import mask_key, redact, remember_secret
+from ..redact import remember_secret
 from ..validation import Level
 from . import checks as _builtin_checks  # noqa: F401  (registers the built-in checks)
 from ._context import CheckContext, NotExercised, RunSettings, Session
-from ._evidence import coverage_rows
 from ._failure import CheckFailure
+from ._parallel import SHARED_LOCK, RunState, guard_session, run_scenarios
 from ._registry import Check, get_check
-from ._selection import notices_for, select_checks
+from ._results import (
+    DEADLINE_REASON,
+    INTERRUPTED_REASON,
+    NO_EVIDENCE_REASON,
+    CheckResult,
+    RunResult,
+    status_of,
+)
+from ._selection import notices_for, select_checks, shard_checks
 
 __all__ = [
     "DEADLINE_REASON",
@@ -58,22 +68,15 @@ __all__ = [
     "run_suite",
     "run_traffic",
     "select_checks",
+    "shard_checks",
 ]
 
-_STOP_AFTER_TARGET_ERRORS: Final = 3
-STATUSES: Final = ("passed", "failed", "error", "warned", "noted", "not_exercised", "skipped")
-#: The reason of a check that ended without a finding but judged no answer.
-NO_EVIDENCE_REASON: Final = "judged no answer"
 _NO_REMIT_REASON: Final = "no answer of the kind it judges was seen"
 
 #: Seconds a run may take, per tier: measured against the mock smoke takes ~2 s, standard ~3 s
 #: and deep ~20 s; a real server over the internet is many times slower, and a hostile one
 #: (always 429, dripping bytes) would otherwise hold a run for ever.
 DEFAULT_MAX_DURATION: Final = {"smoke": 120.0, "standard": 600.0, "deep": 1800.0}
-#: The reason of every check the deadline cut: a distinct outcome, never a pass.
-DEADLINE_REASON: Final = "not run: deadline"
-INTERRUPTED_REASON: Final = "not run: interrupted"
-_TARGET_STOPPED: Final = "not run: the target stopped answering"
 # Of the run's time, the share all retry waits together may take.
 _RETRY_SHARE: Final = 0.25
 
@@ -85,78 +88,6 @@ class TargetUnreachable(Exception):
 def new_run_id() -> str:
     """Return a fresh run id: a UTC timestamp and a random suffix, safe in metadata and emails."""
     return time.strftime("%Y%m%dt%H%M%S", time.gmtime()) + secrets.token_hex(3)
-
-
-@dataclass
-class CheckResult:
-    """The verdict on one check."""
-
-    check: Check
-    status: str
-    findings: list[CheckFailure] = field(default_factory=list)
-    duration: float = 0.0
-    reason: str | None = None
-    occurrences: int = 0
-    #: The answers the check judged, by (OpenAPI operation id, status).
-    evidence: Counter[tuple[str, int]] = field(default_factory=Counter)
-
-    @property
-    def failing(self) -> bool:
-        return self.status in ("failed", "error")
-
-
-@dataclass
-class RunResult:
-    """Every check's verdict, and what the run was."""
-
-    settings: RunSettings
-    results: list[CheckResult]
-    duration: float
-    requests: int
-    notices: list[str] = field(default_factory=list)
-    stopped: str | None = None
-    max_duration: float | None = None
-    #: Every answer the run saw, by (OpenAPI operation id, status).
-    seen: Counter[tuple[str, int]] = field(default_factory=Counter)
-
-    def coverage(self) -> list[dict[str, Any]]:
-        """Return the coverage table: operation x status x the checks that judged it."""
-        return coverage_rows(self.seen, ((r.check.id, r.evidence) for r in self.results))
-
-    @property
-    def target(self) -> str:
-        return redact(self.settings.base_url)
-
-    @property
-    def masked_key(self) -> str:
-        return mask_key(self.settings.api_key)
-
-    def counts(self) -> dict[str, int]:
-        """Return how many checks ended in each status, plus the total."""
-        counts = {status: 0 for status in STATUSES}
-        for result in self.results:
-            counts[result.status] += 1
-        counts["total"] = len(self.results)
-        return counts
-
-    @property
-    def cut(self) -> int:
-        """How many checks the deadline cut (not run, or not finished)."""
-        return sum(1 for r in self.results if r.reason == DEADLINE_REASON)
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every check ran and none fails, 1 otherwise."""
-        return 1 if self.cut or any(r.failing for r in self.results) else 0
-
-
-def _status(findings: Sequence[CheckFailure], strict: bool) -> str:
-    levels = {f.level for f in findings}
-    if Level.MUST in levels or (strict and Level.SHOULD in levels):
-        return "failed"
-    if Level.SHOULD in levels:
-        return "warned"
-    return "noted" if Level.MAY in levels else "passed"
 
 
 def max_duration_for(settings: RunSettings, max_duration: float | None = None) -> float:
@@ -202,6 +133,7 @@ def open_session(
         live_client = LotusPayClient(settings.base_url, settings.live_key, **limits)
         client.secrets.add(settings.live_key)
     session = Session(settings, client, [c for c in checks if c.kind == "response"], live_client)
+    guard_session(session)
     try:
         _preflight(session)
     except BaseException:
@@ -220,7 +152,7 @@ def close_session(session: Session) -> None:
 def response_result(check: Check, session: Session) -> CheckResult:
     """Return the verdict of response check ``check`` on everything the session saw."""
     ctx = session.response_contexts[check.id]
-    status = _status(ctx.findings, session.settings.strict)
+    status = status_of(ctx.findings, session.settings.strict)
     evidence = ctx.evidence.counts
     reason = None
     if status == "passed" and not evidence:
@@ -238,6 +170,7 @@ def run_suite(
     on_result: Callable[[CheckResult], None] | None = None,
     max_duration: float | None = None,
     rate_limit: float | None = None,
+    jobs: int = 1,
 ) -> RunResult:
     """Run ``checks`` (default: the tier's) against ``settings.base_url``; return the verdicts.
 
@@ -245,8 +178,9 @@ def run_suite(
     :data:`DEFAULT_MAX_DURATION`) plus the time to close its connections; what the deadline
     cut is reported as skipped with :data:`DEADLINE_REASON`. A ``KeyboardInterrupt`` ends it
     early too, as :data:`INTERRUPTED_REASON`. ``rate_limit`` paces the requests (per second).
-    Raises :class:`TargetUnreachable` when nothing
-    answers at the base URL.
+    ``jobs`` runs that many checks at a time (see :mod:`._parallel`): the verdicts and their
+    order do not depend on it. Raises :class:`TargetUnreachable` when nothing answers at the
+    base URL.
 
     >>> result = run_suite(settings)  # doctest: +SKIP
     >>> result.exit_code  # doctest: +SKIP
@@ -255,8 +189,7 @@ def run_suite(
     started = time.monotonic()
     limit = max_duration_for(settings, max_duration)
     chosen = list(checks) if checks is not None else select_checks(None, settings.tier.name)
-    results: dict[str, CheckResult] = {}
-    stopped: str | None = None
+    state = RunState(started + limit, on_result)
     session: Session | None = None
     try:
         session = open_session(
@@ -267,36 +200,23 @@ def run_suite(
             retry_budget=limit * _RETRY_SHARE,
             rate_limit=rate_limit,
         )
-        target_errors = 0
-        if not any(c.kind == "scenario" for c in chosen):
+        scenarios = [c for c in chosen if c.kind == "scenario"]
+        if not scenarios:
             run_traffic(session)
-        for check in (c for c in chosen if c.kind == "scenario"):
-            if stopped is None and time.monotonic() >= started + limit:
-                stopped = DEADLINE_REASON
-            if stopped is not None:
-                results[check.id] = CheckResult(check, "skipped", reason=stopped)
-                continue
-            result = run_check(check, session)
-            results[check.id] = result
-            if result.reason == DEADLINE_REASON:
-                stopped = DEADLINE_REASON
-            target_errors = target_errors + 1 if result.reason == "target" else 0
-            if target_errors >= _STOP_AFTER_TARGET_ERRORS:
-                stopped = _TARGET_STOPPED
-            if on_result is not None:
-                on_result(result)
+        run_scenarios(scenarios, session, state, run_check, jobs=jobs)
     except DeadlineReached:  # in the preflight: nothing ran
-        stopped = DEADLINE_REASON
+        state.stop(DEADLINE_REASON)
     except KeyboardInterrupt:
-        stopped = INTERRUPTED_REASON
+        state.stop(INTERRUPTED_REASON)
     finally:
         if session is not None:
             close_session(session)
+    results = state.results
     for check in chosen:
         if check.kind == "response" and session is not None:
             results[check.id] = response_result(check, session)
         elif check.id not in results:
-            results[check.id] = CheckResult(check, "skipped", reason=stopped or "not run")
+            results[check.id] = CheckResult(check, "skipped", reason=state.stopped or "not run")
     ordered = [results[c.id] for c in chosen]
     return RunResult(
         settings,
@@ -304,7 +224,7 @@ def run_suite(
         time.monotonic() - started,
         session.exchanges if session is not None else 0,
         notices_for(settings, chosen),
-        stopped,
+        state.stopped,
         limit,
         session.seen.counts if session is not None else Counter(),
     )
@@ -344,7 +264,8 @@ def _record_target_error(session: Session, exc: TargetError) -> CheckFailure:
         rule=exc.kind,
     )
     if ctx is not None:
-        ctx.add(failure)
+        with SHARED_LOCK:  # the response check's context is shared by every thread
+            ctx.add(failure)
     return failure
 
 
@@ -376,12 +297,12 @@ def run_check(check: Check, session: Session) -> CheckResult:
     except DeadlineReached:
         # What the check found before the cut still counts; without a failure it is not run.
         reason = DEADLINE_REASON
-        if _status(ctx.findings, settings.strict) != "failed":
+        if status_of(ctx.findings, settings.strict) != "failed":
             status = "skipped"
     except Exception as exc:  # a bug in a check or a value the check did not foresee
         ctx.add(ctx.finding(f"the check could not finish: {type(exc).__name__}: {exc}"))
         status, reason = "error", "exception"
-    status = status or _status(ctx.findings, settings.strict)
+    status = status or status_of(ctx.findings, settings.strict)
     if status == "passed" and not ctx.evidence.counts:
         status, reason = "not_exercised", NO_EVIDENCE_REASON
     return CheckResult(
