@@ -1,8 +1,8 @@
 """Benchmark: ``lotuspay-contract run --jobs 8`` vs ``--jobs 1`` against a slow server.
 
 Not a test. A real target answers in tens of milliseconds, the local mock in one or two: the
-mock here is served in a child process behind a tiny ASGI wrapper that holds every answer
-``--latency-ms`` (default 40) before the mock handles it, so what ``--jobs`` saves is the waiting,
+mock here is served in a child process with its ``latency_ms`` option, holding every answer
+``--latency-ms`` (default 40), so what ``--jobs`` saves is the waiting,
 as it would be against a sandbox. Each run gets a fresh mock (the same empty account), loopback
 only, bounded by ``--max-duration``. The verdicts (check id and status) of the runs are compared.
 
@@ -14,7 +14,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import subprocess
@@ -34,16 +33,10 @@ def serve(port_file: str, latency_ms: float) -> None:
     from lotuspay_contract.conformance.mock import create_app
     from lotuspay_contract.conformance.mock._server import bind_socket, uvicorn_config
 
-    app = create_app(api_keys=list(KEYS))
-    delay = latency_ms / 1000
-
-    async def slow(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            await asyncio.sleep(delay)  # the network and a busier server, in one wait
-        await app(scope, receive, send)
-
+    # The mock's own --latency-ms: every answer held that long (the network and a busier server).
+    app = create_app(api_keys=list(KEYS), latency_ms=latency_ms)
     sock = bind_socket("127.0.0.1", 0)
-    server = uvicorn.Server(uvicorn_config(slow, "127.0.0.1", 0))  # type: ignore[arg-type]
+    server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", 0))  # type: ignore[arg-type]
     Path(port_file).write_text(f"http://127.0.0.1:{sock.getsockname()[1]}")
     server.run(sockets=[sock])
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import time
 import warnings
-from collections import Counter
 from collections.abc import Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -39,7 +38,6 @@ __all__ = [
     "first_worker",
     "is_worker",
     "merge_har",
-    "merge_reports",
     "send_to_controller",
     "spread_long_checks",
     "worker_count",
@@ -52,8 +50,6 @@ OUTPUT_KEY: Final = "lotuspay"
 _RUN_KEY: Final = "lotuspay_run"
 _NOT_RUN: Final = "not run"
 # The most severe status wins when workers judged the same check (each on its own traffic).
-_SEVERITY: Final = ("skipped", "not_exercised", "passed", "noted", "warned", "failed", "error")
-_MAX_FINDINGS: Final = 20  # as many as one check context keeps
 _SHOWN_FINDINGS: Final = 5  # as many as a failing item shows
 #: Families of checks that send as many requests as the tier has examples (deep: thousands).
 _LONG_FAMILIES: Final = ("stateful", "fuzz")
@@ -155,6 +151,7 @@ class Controller:
             )
 
     def _report_response_checks(self, session: pytest.Session) -> None:
+        from ..report import merge_reports
         from ..suite import get_check
 
         if not self.outputs:
@@ -196,7 +193,7 @@ class Controller:
     def _merged(self) -> dict[str, Any]:
         """Return the run's report: every selected check once, in the order selected; a
         response check pytest was not told of (the run stopped first) is not run."""
-        from ..report import report_data
+        from ..report import merge_reports, report_data
         from ..suite import CheckResult, RunResult, get_check
 
         selected = [get_check(i) for i in self.outputs[0]["checks"]]
@@ -290,101 +287,6 @@ def _report_item(config: pytest.Config, check: Check, entry: Mapping[str, Any]) 
     hook.pytest_runtest_logreport(report=phase("call"))
     hook.pytest_runtest_logreport(report=phase("teardown"))
     hook.pytest_runtest_logfinish(nodeid=nodeid, location=location)
-
-
-def merge_reports(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Return one JSON report (``report_data`` form) of parts of one run, e.g. xdist workers'.
-
-    The run's fields come from the first part. A check in several parts (a response check, which
-    each part judged on its own traffic) gets the most severe status, the findings of all (each
-    once), the answers judged added up; a part's ``"not run"`` placeholder yields to a verdict.
-    The counts, the verdict and the coverage are recomputed; requests add up.
-    """
-    from ..suite import DEADLINE_REASON
-
-    if not reports:
-        raise ValueError("merge_reports needs at least one report")
-    by_id: dict[str, list[Mapping[str, Any]]] = {}
-    for report in reports:
-        for check in report.get("checks", []):
-            by_id.setdefault(check["id"], []).append(check)
-    checks = [_merge_check(entries) for entries in by_id.values()]
-    order = {c["id"]: n for n, c in enumerate(checks)}
-    counts = Counter(c["status"] for c in checks)
-    summary = {
-        "passed": counts["passed"],
-        "failed": counts["failed"],
-        "error": counts["error"],
-        "warned": counts["warned"],
-        "noted": counts["noted"],
-        "not_exercised": counts["not_exercised"],
-        "skipped": counts["skipped"],
-        "total": len(checks),
-        "not_run_deadline": sum(1 for c in checks if c.get("reason") == DEADLINE_REASON),
-    }
-    failing = summary["failed"] or summary["error"] or summary["not_run_deadline"]
-    merged = dict(reports[0])
-    merged.update(
-        finished_at=max(str(r.get("finished_at", "")) for r in reports),
-        duration_seconds=max(float(r.get("duration_seconds") or 0) for r in reports),
-        requests=sum(int(r.get("requests") or 0) for r in reports),
-        verdict="fail" if failing else "pass",
-        notices=list(dict.fromkeys(n for r in reports for n in r.get("notices") or [])),
-        stopped=next((r["stopped"] for r in reports if r.get("stopped")), None),
-        summary=summary,
-        checks=checks,
-        coverage=_merge_coverage(reports, order),
-    )
-    return merged
-
-
-def _merge_check(entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    judged = [e for e in entries if not (e["status"] == "skipped" and e.get("reason") == _NOT_RUN)]
-    entries = judged or entries[:1]
-    worst = max(entries, key=lambda e: _SEVERITY.index(e["status"]))
-    if len(entries) == 1:
-        return dict(worst)
-    failures: dict[tuple[Any, ...], Any] = {}
-    for each in entries:
-        for f in each.get("failures", []):
-            key = (f.get("check"), f.get("rule") or f.get("message"), f.get("pointer"), f["level"])
-            if len(failures) < _MAX_FINDINGS:
-                failures.setdefault(key, f)
-    evidence: Counter[tuple[str, int]] = Counter()
-    for each in entries:
-        for row in each.get("evidence", []):
-            evidence[(row["operation"], row["status"])] += row["answers"]
-    return {
-        **worst,
-        "duration_seconds": round(sum(e.get("duration_seconds") or 0 for e in entries), 3),
-        "occurrences": sum(e.get("occurrences") or 0 for e in entries),
-        "judged": sum(evidence.values()),
-        "evidence": [
-            {"operation": op, "status": status, "answers": n}
-            for (op, status), n in sorted(evidence.items())
-        ],
-        "failures": list(failures.values()),
-    }
-
-
-def _merge_coverage(
-    reports: Sequence[Mapping[str, Any]], order: Mapping[str, int]
-) -> list[dict[str, Any]]:
-    rows: dict[tuple[str, int], tuple[int, set[str]]] = {}
-    for report in reports:
-        for row in report.get("coverage", []):
-            key = (row["operation"], row["status"])
-            answers, checks = rows.get(key, (0, set()))
-            rows[key] = (answers + row["answers"], checks | set(row["checks"]))
-    return [
-        {
-            "operation": op,
-            "status": status,
-            "answers": answers,
-            "checks": sorted(checks, key=lambda i: order.get(i, len(order))),
-        }
-        for (op, status), (answers, checks) in sorted(rows.items())
-    ]
 
 
 def merge_har(texts: Sequence[str], comment: str = "") -> str:

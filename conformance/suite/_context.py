@@ -84,7 +84,7 @@ class Session:
         self.client = client
         self.live_client = live_client
         self.cache: dict[str, Any] = {}
-        # Checks may run in parallel threads: a lock per fixture, one for the bookkeeping.
+        self.jobs = 1  # run --jobs: checks, and a long check's parts, run in threads
         self._fixture_locks: dict[str, threading.Lock] = {}
         self._lock = threading.RLock()
         self.response_contexts = {c.id: CheckContext(c, self) for c in response_checks}

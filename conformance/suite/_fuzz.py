@@ -18,6 +18,7 @@ from ..client import Exchange, TargetError, form_pairs, key_mode
 from ..validation import Level
 from ._context import RUN_METADATA_KEY, CheckContext, RunSettings, Session
 from ._operations import operation_of
+from ._parts import run_parts
 from ._registry import all_checks
 
 __all__ = ["run_fuzz", "schemathesis_checks"]
@@ -43,8 +44,8 @@ def run_fuzz(ctx: CheckContext) -> None:
     schema.config.generation.update(modes=modes)  # type: ignore[arg-type]
     operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
     state = _FuzzState()
-    for operation in operations:
 
+    def fuzz(operation: Any) -> None:
         @seed(ctx.settings.seed)
         @settings(
             max_examples=ctx.tier.fuzz_examples,
@@ -56,12 +57,13 @@ def run_fuzz(ctx: CheckContext) -> None:
         )
         @given(operation.as_strategy())
         def send(case: Any) -> None:
-            if state.hung is None:
+            if state.hung is None:  # after a request that got no answer, send no more
                 _judge_case(ctx, case, state)
 
         send()
-        if state.hung is not None:
-            break
+
+    # One Hypothesis run per operation: the parts of the check, side by side under --jobs.
+    run_parts(ctx, [functools.partial(fuzz, operation) for operation in operations])
     if state.hung is not None:
         failure = ctx.finding(
             f"a generated request got no answer: {state.hung}",

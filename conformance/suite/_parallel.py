@@ -35,6 +35,7 @@ __all__ = [
     "RunState",
     "drives_hypothesis",
     "guard_session",
+    "hypothesis_thread_safe",
     "run_scenarios",
     "runs_serially",
 ]
@@ -49,7 +50,8 @@ _HYPOTHESIS_HELPERS: Final = frozenset({"for_examples"})
 _THREAD_SAFE_HYPOTHESIS: Final = (6, 136)
 
 
-def _hypothesis_thread_safe() -> bool:
+def hypothesis_thread_safe() -> bool:
+    """Return whether the installed Hypothesis runs distinct tests in several threads at once."""
     from hypothesis import __version_info__
 
     return tuple(__version_info__[:2]) >= _THREAD_SAFE_HYPOTHESIS
@@ -65,7 +67,7 @@ def drives_hypothesis(check: Check) -> bool:
 def runs_serially(check: Check) -> bool:
     """Return whether ``check`` must run in the main thread, one at a time: it drives
     Hypothesis and the installed Hypothesis is not thread-safe."""
-    return drives_hypothesis(check) and not _hypothesis_thread_safe()
+    return drives_hypothesis(check) and not hypothesis_thread_safe()
 
 
 def guard_session(session: Session) -> None:

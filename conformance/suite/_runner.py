@@ -200,6 +200,7 @@ def run_suite(
             retry_budget=limit * _RETRY_SHARE,
             rate_limit=rate_limit,
         )
+        session.jobs = jobs
         scenarios = [c for c in chosen if c.kind == "scenario"]
         if not scenarios:
             run_traffic(session)

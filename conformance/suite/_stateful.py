@@ -11,18 +11,26 @@ counting them all is [conv]), request.stored [conv].
 The model compares only the machine's own objects: its customers share an address unique to the
 machine and are listed with the email filter (list.email_filter), its bank accounts belong to
 its customers, so other clients creating customers on the account change nothing it judges.
+The examples run as fixed parts, one machine with its own seed each (:func:`part_sizes`), side
+by side under ``run --jobs`` (:mod:`._parts`).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
+import math
 from typing import Any
 
 from ..client import form_pairs
 from ._context import RUN_METADATA_KEY, CheckContext
+from ._parts import run_parts
 from .checks.roundtrip import expect_stored
 
-__all__ = ["run_state_machine"]
+__all__ = ["part_sizes", "run_state_machine"]
+
+#: Examples per part: the deep tier's 100 run as 10 machines of 10, side by side under --jobs.
+_PART_EXAMPLES = 10
 
 
 def run_state_machine(ctx: CheckContext) -> None:
@@ -203,18 +211,29 @@ def run_state_machine(ctx: CheckContext) -> None:
                     actual=[i.get("id") for i in items],
                 )
 
-    machine = seed(ctx.settings.seed)(CustomersMachine)
-    run_state_machine_as_test(
-        machine,
-        settings=settings(
-            max_examples=ctx.tier.stateful_examples,
-            stateful_step_count=ctx.tier.stateful_steps,
-            database=None,
-            deadline=None,
-            phases=[Phase.explicit, Phase.generate]
-            + ([Phase.shrink] if ctx.tier.name == "deep" else []),
-            suppress_health_check=list(HealthCheck),
-            report_multiple_bugs=False,
-            verbosity=Verbosity.quiet,
-        ),
-    )
+    def run_part(index: int, examples: int) -> None:
+        # Each part is a machine class of its own, with a seed of its own.
+        machine = seed(ctx.settings.seed + index)(type(f"Part{index}", (CustomersMachine,), {}))
+        run_state_machine_as_test(
+            machine,
+            settings=settings(
+                max_examples=examples,
+                stateful_step_count=ctx.tier.stateful_steps,
+                database=None,
+                deadline=None,
+                phases=[Phase.explicit, Phase.generate]
+                + ([Phase.shrink] if ctx.tier.name == "deep" else []),
+                suppress_health_check=list(HealthCheck),
+                report_multiple_bugs=False,
+                verbosity=Verbosity.quiet,
+            ),
+        )
+
+    sizes = part_sizes(ctx.tier.stateful_examples)
+    run_parts(ctx, [functools.partial(run_part, i, n) for i, n in enumerate(sizes)])
+
+
+def part_sizes(examples: int) -> list[int]:
+    """Split ``examples`` into parts of at most :data:`_PART_EXAMPLES`, as even as can be."""
+    count = max(1, math.ceil(examples / _PART_EXAMPLES))
+    return [examples // count + (i < examples % count) for i in range(count)]

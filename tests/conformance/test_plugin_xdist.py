@@ -20,10 +20,9 @@ from test_report_har import assert_har_shape
 
 from lotuspay_contract.conformance.plugin._xdist import (
     merge_har,
-    merge_reports,
     spread_long_checks,
 )
-from lotuspay_contract.conformance.report import HarRecorder
+from lotuspay_contract.conformance.report import HarRecorder, merge_reports
 from lotuspay_contract.conformance.suite import select_checks
 
 #: pytest's outcome for each verdict (a SHOULD finding passes with a warning, see the plugin).
