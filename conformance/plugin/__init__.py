@@ -28,6 +28,7 @@ from ._options import (
     _MARKER,
     ENV_KEY,
     OPTION_ALLOW_LIVE,
+    OPTION_JOBS,
     OPTION_KEY,
     OPTION_LIVE_KEY,
     OPTION_MAX_DURATION,
@@ -49,6 +50,7 @@ from ._options import (
 __all__ = [
     "ENV_KEY",
     "OPTION_ALLOW_LIVE",
+    "OPTION_JOBS",
     "OPTION_KEY",
     "OPTION_LIVE_KEY",
     "OPTION_MAX_DURATION",

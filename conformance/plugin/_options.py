@@ -24,6 +24,7 @@ OPTION_MAX_DURATION: Final = "--lotuspay-max-duration"
 OPTION_CHECKS_MODULE: Final = "--lotuspay-checks-module"
 OPTION_RATE_LIMIT: Final = "--lotuspay-rate-limit"
 OPTION_OPERATIONS: Final = "--lotuspay-operations"
+OPTION_JOBS: Final = "--lotuspay-jobs"
 ENV_KEY: Final = "LOTUSPAY_API_KEY"
 _TIERS: Final = ("smoke", "standard", "deep")
 _MARKER: Final = "lotuspay_check"
@@ -88,6 +89,15 @@ def _seed(text: str) -> int:
     if not 0 <= value < 2**63:
         raise argparse.ArgumentTypeError(
             f"The seed must be a whole number from 0 to 2**63 - 1, but {text!r} was given."
+        )
+    return value
+
+
+def _jobs(text: str) -> int:
+    value = int(text) if text.isdigit() else 0
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(
+            f"The number of threads must be a whole number from 1 to 64, but {text!r} was given."
         )
     return value
 
@@ -188,6 +198,14 @@ def add_options(parser: pytest.Parser) -> None:
         type=_operations,
         metavar="ID,...",
         help="only the checks that exercise these OpenAPI operation ids, e.g. createCustomer",
+    )
+    group.addoption(
+        OPTION_JOBS,
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="threads a long check (the state machine, the fuzz phase) runs its fixed parts in; "
+        "under pytest-xdist, per worker (default 1; the parts and verdicts do not depend on it)",
     )
     from ._diff import add_diff_option
 

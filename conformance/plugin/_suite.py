@@ -17,6 +17,7 @@ from ._options import (
     ENV_KEY,
     OPTION_ALLOW_LIVE,
     OPTION_CHECKS_MODULE,
+    OPTION_JOBS,
     OPTION_KEY,
     OPTION_LIVE_KEY,
     OPTION_MAX_DURATION,
@@ -110,6 +111,7 @@ class _Suite:
         if self.rate_limit:  # the run's rate: xdist workers share it
             self.rate_limit /= worker_count(config)
         self.operations: list[str] | None = config.getoption(OPTION_OPERATIONS)
+        self.jobs: int = config.getoption(OPTION_JOBS)
         self.max_duration = max_duration_for(self.settings, config.getoption(OPTION_MAX_DURATION))
         self.started: float | None = None
         self.checks: list[Check] = []
@@ -188,6 +190,7 @@ class _Suite:
                 retry_budget=self.max_duration / 4,
                 rate_limit=self.rate_limit,
             )
+            self.session.jobs = self.jobs  # threads for a long check's parts
             if self.sends_traffic and not any(c.kind == "scenario" for c in self.checks):
                 run_traffic(self.session)
         except TargetUnreachable as exc:

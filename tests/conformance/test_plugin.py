@@ -80,6 +80,7 @@ def test_report_header_shows_masked_target_and_seed(pytester: pytest.Pytester) -
         (["--lotuspay-seed", "abc"], "*The seed must be a whole number*"),
         (["--lotuspay-tier", "huge"], "*The tier must be one of smoke, standard, deep*"),
         (["--lotuspay-url", "localhost:8000"], "*must start with http:// or https://*"),
+        (["--lotuspay-jobs", "0"], "*number of threads must be a whole number from 1 to 64*"),
     ],
 )
 def test_bad_option_values_get_a_sentence(
