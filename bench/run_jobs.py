@@ -9,6 +9,10 @@ only, bounded by ``--max-duration``. The verdicts (check id and status) of the r
 Usage::
 
     python bench/run_jobs.py [--tier deep] [--latency-ms 40] [--jobs 8] [--max-duration 1200]
+        [--pytest]
+
+With ``--pytest`` the plugin runs too: ``pytest -n 0`` against ``-n 4`` (pytest-xdist), and ``-n 4
+--lotuspay-jobs 4`` (each worker runs a long check's parts in 4 threads).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,34 +59,36 @@ def _start_mock(tmp: Path, latency_ms: float) -> tuple[subprocess.Popen[bytes], 
     raise RuntimeError("the mock did not start within 30 s")
 
 
-def _run(args: argparse.Namespace, jobs: int, tmp: Path) -> tuple[float, dict[str, Any]]:
-    child, url = _start_mock(tmp, args.latency_ms)
-    report = tmp / f"jobs-{jobs}.json"
-    command = [
-        sys.executable,
-        "-m",
-        "lotuspay_contract.conformance.cli",
-        "run",
-        "--base-url",
-        url,
-        "--second-api-key",
-        KEYS[1],
-        "--tier",
-        args.tier,
-        "--seed",
-        "1",
-        "--jobs",
-        str(jobs),
-        "--max-duration",
-        str(args.max_duration),
-        "-q",
-        "--report-json",
-        str(report),
+def _cli(url: str, args: argparse.Namespace, jobs: int, report: Path) -> list[str]:
+    return [
+        *(sys.executable, "-m", "lotuspay_contract.conformance.cli", "run", "--base-url", url),
+        *("--second-api-key", KEYS[1], "--tier", args.tier, "--seed", "1"),
+        *("--jobs", str(jobs), "--max-duration", str(args.max_duration), "-q"),
+        *("--report-json", str(report)),
     ]
+
+
+def _pytest(
+    url: str, args: argparse.Namespace, workers: int, parts: int, report: Path
+) -> list[str]:
+    return [
+        *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", str(workers)),
+        *("--lotuspay-url", url, "--lotuspay-second-key", KEYS[1], "--lotuspay-tier", args.tier),
+        *("--lotuspay-seed", "1", "--lotuspay-jobs", str(parts)),
+        *("--lotuspay-max-duration", str(args.max_duration), "--lotuspay-report-json", str(report)),
+    ]
+
+
+def _run(
+    args: argparse.Namespace, tmp: Path, command: Callable[[str, Path], list[str]]
+) -> tuple[float, dict[str, Any]]:
+    child, url = _start_mock(tmp, args.latency_ms)
+    report = tmp / f"report-{time.monotonic_ns()}.json"
     try:
         started = time.perf_counter()
         subprocess.run(
-            command,
+            command(url, report),
+            cwd=tmp,  # no project's pytest configuration applies
             env={**os.environ, "LOTUSPAY_API_KEY": KEYS[0]},
             check=False,
             timeout=args.max_duration + 120,
@@ -101,30 +108,42 @@ def main() -> None:
     parser.add_argument("--tier", default="deep", choices=("smoke", "standard", "deep"))
     parser.add_argument("--jobs", type=int, default=8)
     parser.add_argument("--max-duration", type=float, default=1200.0)
+    parser.add_argument(
+        "--pytest", action="store_true", help="also the plugin: pytest -n 0 vs -n 4 (xdist)"
+    )
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.latency_ms)
         return
+    modes: list[tuple[str, Callable[[str, Path], list[str]]]] = [
+        ("run --jobs 1", lambda url, r: _cli(url, args, 1, r)),
+        (f"run --jobs {args.jobs}", lambda url, r: _cli(url, args, args.jobs, r)),
+    ]
+    if args.pytest:
+        modes += [
+            ("pytest -n 0", lambda url, r: _pytest(url, args, 0, 1, r)),
+            ("pytest -n 4", lambda url, r: _pytest(url, args, 4, 1, r)),
+            ("pytest -n 4 --lotuspay-jobs 4", lambda url, r: _pytest(url, args, 4, 4, r)),
+        ]
     with tempfile.TemporaryDirectory() as tmp:
-        rows = [(jobs, *_run(args, jobs, Path(tmp))) for jobs in (1, args.jobs)]
-    base = rows[0][1]
+        rows = [(name, *_run(args, Path(tmp), command)) for name, command in modes]
     print(f"tier {args.tier}, {args.latency_ms:g} ms added to every answer, seed 1")
-    print(f"{'jobs':>4}  {'wall s':>8}  {'requests':>8}  {'speed-up':>8}  verdict")
-    for jobs, elapsed, report in rows:
+    print(f"{'mode':<30}  {'wall s':>8}  {'requests':>8}  {'speed-up':>8}  verdict")
+    for name, elapsed, report in rows:
+        base = rows[2][1] if name.startswith("pytest") else rows[0][1]
         print(
-            f"{jobs:>4}  {elapsed:8.1f}  {report['requests']:>8}  {base / elapsed:7.2f}x  "
+            f"{name:<30}  {elapsed:8.1f}  {report['requests']:>8}  {base / elapsed:7.2f}x  "
             f"{report['verdict']} {report['summary']}"
         )
     verdicts = [{c["id"]: c["status"] for c in report["checks"]} for _, _, report in rows]
-    differ = sorted(k for k in verdicts[0] if verdicts[0][k] != verdicts[1].get(k))
-    print("verdicts identical" if not differ else f"verdicts differ: {', '.join(differ)}")
-    slowest = sorted(rows[-1][2]["checks"], key=lambda c: -c["duration_seconds"])[:3]
-    print(
-        "longest checks at --jobs",
-        args.jobs,
-        ":",
-        ", ".join(f"{c['id']} {c['duration_seconds']:.0f} s" for c in slowest),
-    )
+    for (name, _, _), found in zip(rows[1:], verdicts[1:], strict=True):
+        differ = sorted(
+            k for k in verdicts[0].keys() | found.keys() if verdicts[0].get(k) != found.get(k)
+        )
+        print(f"{name}: verdicts {'identical' if not differ else 'differ: ' + ', '.join(differ)}")
+    slowest = sorted(rows[1][2]["checks"], key=lambda c: -c["duration_seconds"])[:3]
+    longest = ", ".join(f"{c['id']} {c['duration_seconds']:.0f} s" for c in slowest)
+    print(f"longest checks at --jobs {args.jobs}: {longest}")
 
 
 if __name__ == "__main__":
