@@ -58,6 +58,10 @@ def use_diff(config: pytest.Config) -> bool:
         return False
     if not config.getoption(OPTION_URL):
         raise pytest.UsageError(f"{OPTION_DIFF} needs the target: pass {OPTION_URL}.")
+    from ._xdist import distributing, is_worker
+
+    if distributing(config) or is_worker(config):  # each worker would write its own report
+        raise pytest.UsageError(f"{OPTION_DIFF} runs in one process: add -n 0 (or -p no:xdist).")
     config.pluginmanager.register(_Diff(config), "lotuspay-diff")
     return True
 

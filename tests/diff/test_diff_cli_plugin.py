@@ -119,3 +119,18 @@ def test_plugin_runs_the_diff_as_items(pytester: pytest.Pytester) -> None:
     data = json.loads(report.read_text(encoding="utf-8"))  # the last session's: the bad one
     assert data["failures"][0]["rule"] == "transport.json"
     assert bad.api_keys[0][8:] not in report.read_text(encoding="utf-8")
+
+
+def test_plugin_diff_under_xdist_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    # Each worker would write the diff's report over the others': one process, or a clear error.
+    result = pytester.runpytest(
+        "-n",
+        "2",
+        "--lotuspay-url",
+        "http://127.0.0.1:9",
+        "--lotuspay-key",
+        "sk_test_DiffUnderXdist0123456789",
+        "--lotuspay-diff",
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--lotuspay-diff runs in one process: add -n 0*"])
