@@ -91,6 +91,10 @@ def pytest_configure(config: pytest.Config) -> None:
         suite = _Suite(config)
         config.pluginmanager.register(suite, "lotuspay-suite")
         if distributing(config):  # the xdist controller: runs no item, merges the workers'
+            if getattr(config.option, "dist", "") == "each":
+                raise pytest.UsageError(
+                    "lotuspay: --dist each runs every check on every worker; use -n N alone."
+                )
             config.pluginmanager.register(Controller(suite), "lotuspay-xdist")
 
 

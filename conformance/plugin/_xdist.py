@@ -115,6 +115,7 @@ class Controller:
         self.suite = suite
         self.outputs: list[Mapping[str, Any]] = []
         self.reported: set[str] = set()  # the response checks reported to pytest
+        self.lost = 0  # workers that went down without sending their results
         self.started = time.monotonic()
 
     @pytest.hookimpl(optionalhook=True)
@@ -127,6 +128,8 @@ class Controller:
         sent = getattr(node, "workeroutput", {}).get(OUTPUT_KEY)
         if isinstance(sent, Mapping):
             self.outputs.append(sent)
+        else:  # a crashed or interrupted worker: its checks stay "not run", the run fails
+            self.lost += 1
 
     @pytest.hookimpl(wrapper=True, trylast=True)
     def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
@@ -151,12 +154,17 @@ class Controller:
             )
 
     def _report_response_checks(self, session: pytest.Session) -> None:
-        from ..report import merge_reports
+        from ..report import MergeError, merge_reports
         from ..suite import get_check
 
         if not self.outputs:
             return
-        merged = {c["id"]: c for c in merge_reports([o["report"] for o in self.outputs])["checks"]}
+        try:
+            parts = merge_reports([o["report"] for o in self.outputs])
+        except MergeError as exc:
+            _say(session, f"lotuspay: the workers' results do not merge: {exc}")
+            return
+        merged = {c["id"]: c for c in parts["checks"]}
         wanted = [i for i in self.outputs[0]["response"] if i in merged]
         session.testscollected += len(wanted)
         for check_id in wanted:
@@ -166,10 +174,24 @@ class Controller:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """Write the merged reports; a cut run is never a pass."""
+        from ..report import MergeError
+
         if not self.outputs:
+            if self.lost:
+                _say(session, "lotuspay: no xdist worker sent its results: no report written")
             return
-        report = self._merged()
-        if report["summary"]["not_run_deadline"] and session.exitstatus == pytest.ExitCode.OK:
+        try:
+            report = self._merged()
+        except MergeError as exc:
+            _say(session, f"lotuspay: the workers' results do not merge, no report: {exc}")
+            return
+        if self.lost:
+            report["verdict"] = "fail"
+            report["stopped"] = report.get("stopped") or (
+                f"{self.lost} xdist worker(s) ended without sending results"
+            )
+        cut = report["summary"]["not_run_deadline"] or self.lost
+        if cut and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         suite = self.suite
         writers: list[tuple[str | None, Any]] = []

@@ -12,9 +12,9 @@ from typing import Any, NoReturn
 
 from ..client import Exchange, LotusPayClient, form_pairs
 from ..validation import Level, validate
+from . import _names
 from ._evidence import Evidence, NotExercised
 from ._failure import CheckFailure
-from ._names import NAMES as _NAMES
 from ._operations import judges
 from ._registry import RULE_TAGS, Check, level_of
 
@@ -132,6 +132,7 @@ class CheckContext:
         self.check = check
         self.session = session
         self.findings: list[CheckFailure] = []
+        self._lock = threading.Lock()  # a long check's parts record from several threads
         self._seen: set[tuple[str, str, str, str]] = set()
         self.occurrences = 0
         self.evidence = Evidence()  # what it judged: a pass without any is "not exercised"
@@ -184,15 +185,20 @@ class CheckContext:
 
     def judge(self, exchange: Exchange | None) -> None:
         """Count ``exchange`` as an answer this check judged (the judging helpers call it)."""
-        self.evidence.add(exchange)
+        with self._lock:
+            self.evidence.add(exchange)
 
     def add(self, failure: CheckFailure) -> None:
-        """Record ``failure`` once (findings are deduplicated and capped)."""
-        self.occurrences += 1
-        if failure.signature() in self._seen or len(self.findings) >= _MAX_FINDINGS_PER_CHECK:
-            return
-        self._seen.add(failure.signature())
-        self.findings.append(failure)
+        """Record ``failure`` once (deduplicated, capped; a check's first MUST is always kept)."""
+        with self._lock:
+            self.occurrences += 1
+            full = len(self.findings) >= _MAX_FINDINGS_PER_CHECK and (
+                failure.level is not Level.MUST or any(f.level is Level.MUST for f in self.findings)
+            )
+            if failure.signature() in self._seen or full:
+                return
+            self._seen.add(failure.signature())
+            self.findings.append(failure)
 
     def fail(self, message: str, **kwargs: Any) -> NoReturn:
         """Stop the check with a finding (see :meth:`finding` for the arguments)."""
@@ -362,7 +368,7 @@ class CheckContext:
     def customer_params(self, tag: str = "c") -> dict[str, Any]:
         """Return realistic create parameters, unique by email: only arguments the docs name
         without doubt, so no PAN (contract: customer_create.pan; CUS-RT-006 sends it)."""
-        first, last = self.rng.choice(_NAMES)
+        first, last = self.rng.choice(_names.NAMES)
         return {
             "name": f"{first} {last}",
             "email": self.unique_email(tag),
@@ -392,19 +398,12 @@ class CheckContext:
         return found
 
     def pan(self) -> str:
-        """Return a realistic PAN: five letters (the fourth, P: a person), four digits, a letter."""
-        letters = [self.rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(4)]
-        return f"{''.join(letters[:3])}P{letters[3]}{self.rng.randint(1000, 9999)}Z"
+        """Return a realistic PAN (see :func:`._names.pan`)."""
+        return _names.pan(self.rng)
 
     def bank_account_params(self) -> dict[str, str]:
         """Return valid bank account create parameters (contract: bank_account_create)."""
-        bank = self.rng.choice(("HDFC", "ICIC", "SBIN", "UTIB", "KKBK"))
-        return {
-            "account_holder_name": " ".join(self.rng.choice(_NAMES)),
-            "account_ifsc": f"{bank}0{self.rng.randint(0, 999999):06d}",
-            "account_number": str(self.rng.randint(10**11, 10**14)),
-            "account_type": self.rng.choice(("savings", "current", "nre", "nro", "cc")),
-        }
+        return _names.bank_account_params(self.rng)
 
     def create_bank_account(
         self, customer_id: str, params: dict[str, str] | None = None

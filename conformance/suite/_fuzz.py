@@ -10,6 +10,7 @@ project's own Schemathesis tests can run them: ``case.call_and_validate(checks=.
 from __future__ import annotations
 
 import functools
+import threading
 import urllib.parse
 from collections.abc import Callable
 from typing import Any
@@ -84,6 +85,15 @@ class _FuzzState:
         self.sent = 0
         self.hung: TargetError | None = None
         self.hung_valid = False
+        self.lock = threading.Lock()  # the operations run side by side under --jobs
+
+    def record(self, hung: TargetError | None = None, valid: bool = False) -> None:
+        """Count a request that was answered, or keep the first one that was not."""
+        with self.lock:
+            if hung is None:
+                self.sent += 1
+            elif self.hung is None:
+                self.hung, self.hung_valid = hung, valid
 
 
 def _is_positive(case: Any) -> bool:
@@ -108,9 +118,9 @@ def _judge_case(ctx: CheckContext, case: Any, state: _FuzzState) -> None:
     try:
         exchange = _send_case(ctx, case)
     except TargetError as exc:
-        state.hung, state.hung_valid = exc, positive
+        state.record(exc, positive)
         return
-    state.sent += 1
+    state.record()
     ctx.judge(exchange)  # every answer is judged: 5xx, and refusal of a valid case
     if exchange.status >= 500:
         ctx.report(

@@ -8,12 +8,19 @@ from typing import Any
 
 import pytest
 
+from lotuspay_contract.conformance.client import DeadlineReached
+from lotuspay_contract.conformance.suite._failure import CheckFailure
 from lotuspay_contract.conformance.suite._parts import run_parts
 from lotuspay_contract.conformance.suite._stateful import part_sizes
+from lotuspay_contract.conformance.validation import Level
 
 
 def _ctx(jobs: int) -> Any:
-    return SimpleNamespace(session=SimpleNamespace(jobs=jobs), check=SimpleNamespace(id="X-T-1"))
+    added: list[Any] = []
+    session = SimpleNamespace(jobs=jobs, client=None, live_client=None)
+    return SimpleNamespace(
+        session=session, check=SimpleNamespace(id="X-T-1"), added=added, add=added.append
+    )
 
 
 @pytest.mark.parametrize(
@@ -71,3 +78,22 @@ def test_a_failing_part_fails_the_check_and_no_new_part_starts() -> None:
     with pytest.raises(RuntimeError, match="part 0 broke"):
         run_parts(_ctx(2), [lambda n=n: part(n) for n in range(20)])
     assert len(started) < 20
+
+
+def test_every_parts_finding_is_kept_and_the_deadline_ends_the_check() -> None:
+    # Part 1's finding must not be lost because part 0 then met the deadline.
+    found = CheckFailure("X-T-1", "t", Level.MUST, "part 1 found a MUST difference")
+    gate = threading.Event()
+
+    def part0() -> None:
+        gate.wait(5)
+        raise DeadlineReached("deadline")
+
+    def part1() -> None:
+        gate.set()
+        raise found
+
+    ctx = _ctx(2)
+    with pytest.raises(DeadlineReached):
+        run_parts(ctx, [part0, part1])
+    assert ctx.added == [found]

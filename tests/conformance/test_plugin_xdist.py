@@ -224,3 +224,42 @@ def test_long_checks_go_first_and_apart_so_no_worker_queues_two() -> None:
     at = [n for n, c in enumerate(spread) if c.id in ("CUS-STATE-001", "CUS-FUZZ-001")]
     assert at[0] == 0
     assert at[1] - at[0] >= len(checks) // 3  # beyond any first chunk xdist hands one worker
+
+
+def test_dist_each_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    # Every worker would run every check: one verdict per check needs xdist's default split.
+    result = pytester.runpytest(
+        "-n",
+        "2",
+        "--dist",
+        "each",
+        "--lotuspay-url",
+        "http://127.0.0.1:9",
+        "--lotuspay-key",
+        SECRET_KEY,
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--dist each runs every check on every worker*"])
+
+
+def test_a_worker_that_crashes_fails_the_merged_report(
+    pytester: pytest.Pytester, clean_mock: str
+) -> None:
+    # A worker killed mid-run sends nothing: its checks cannot be passes, and the run fails.
+    pytester.makepyfile(test_crash="import os\n\ndef test_crash():\n    os._exit(3)\n")
+    out = pytester.path / "r.json"
+    result = _run(
+        pytester,
+        clean_mock,
+        "-n",
+        "2",
+        "--max-worker-restart",
+        "0",
+        "-k",
+        "crash or HTTP-001",
+        "--lotuspay-report-json",
+        str(out),
+    )
+    assert result.ret != pytest.ExitCode.OK
+    report = json.loads(out.read_text())
+    assert report["verdict"] == "fail"
