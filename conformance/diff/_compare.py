@@ -17,6 +17,10 @@ from typing import Any
 from ..validation import RULE_TAGS, level_of_tags
 from ._normalise import SideState
 from ._operations import Operation
+from ._paths import at as _at
+from ._paths import category as _category
+from ._paths import documented, join_pointer
+from ._paths import label as _label
 
 __all__ = ["NOT_DECIDED", "Answer", "Difference", "compare_answers", "level_of_rule"]
 
@@ -129,6 +133,8 @@ class _Comparison:
     def answers(self, ref: Answer, tgt: Answer) -> None:
         if ref.status != tgt.status and not self.statuses(ref.status, tgt.status):
             return
+        if ref.status == 429 or ref.status >= 500:
+            return  # not processed, or the reference failed: nothing to compare the body with
         if ref.is_json and not tgt.is_json:
             self.add("", "a JSON body", "not JSON", "transport.json", "the answer is not JSON")
             return
@@ -145,18 +151,30 @@ class _Comparison:
         """Judge two different statuses; True when the bodies are still worth comparing."""
         if {ref, tgt} <= self.op.same_statuses:
             return True
-        if tgt >= 500 > ref:
+        rule: str | None
+        if 429 in (ref, tgt):
+            rule = None  # any request may be answered 429, unprocessed (transport.rate_limit)
+        elif ref >= 500:
+            rule = None  # the reference's own failure says nothing of the target
+        elif tgt >= 500:
             rule = "errors.no_5xx"
         elif 200 <= ref < 300 and 200 <= tgt < 300:
             rule = "endpoints.status_200"
-        elif tgt == 429:
-            rule = "transport.rate_limit"  # not processed: a client retries
-        elif self.op.kind == "list_customers" and self.op.arg("email") is not None:
-            rule = "list.email_no_match" if ref == 404 else "list.email_filter"
+        elif self.op.kind == "list_customers" and self.filtered:
+            if 400 <= ref < 500 and 400 <= tgt < 500:
+                rule = None  # "returns an error": which 4xx is not decided by the contract
+            elif self.op.arg("unmatched"):
+                rule = "list.email_no_match"
+            else:
+                rule = "list.email_no_match" if ref == 404 else "list.email_filter"
         else:
             rule = self.op.status_rule
         self.add("/status", ref, tgt, rule, f"status {tgt} where the reference answered {ref}")
-        return 200 <= ref < 300 and 200 <= tgt < 300
+        return rule is not None and 200 <= ref < 300 and 200 <= tgt < 300
+
+    @property
+    def filtered(self) -> bool:
+        return self.op.arg("email") is not None or bool(self.op.arg("unmatched"))
 
     def top_prefix(self, document: Any) -> str:
         if isinstance(document, dict) and document.get("object") == "list":
@@ -198,7 +216,9 @@ class _Comparison:
         elif isinstance(ref, list) and isinstance(tgt, list):
             self.sequence(ref, tgt, pointer, prefix, key)
         elif _category(ref) != _category(tgt) and None not in (ref, tgt):
-            rule = f"{prefix}.{key}" if f"{prefix}.{key}" in RULE_TAGS else f"{prefix}.shape"
+            rule = f"{prefix}.{key}" if documented(prefix, key) else None
+            if not key and prefix:
+                rule = f"{prefix}.shape" if f"{prefix}.shape" in RULE_TAGS else None
             self.add(pointer, ref, tgt, rule, f"{key or 'the answer'} has another type")
         elif ref != tgt:
             self.leaf(ref, tgt, pointer, prefix, key)
@@ -230,10 +250,11 @@ class _Comparison:
                 self.value(ref_value, tgt[key], where, prefix, key)
 
     def missing(self, ref_value: Any, where: str, prefix: str, key: str) -> None:
+        # Only a documented attribute is owed: new properties are a freedom (transport.versioning).
         name = (
             f"{prefix}.{key}" if key in ("id", "object", "data", "type") else f"{prefix}.attributes"
         )
-        rule = name if name in RULE_TAGS else None
+        rule = name if name in RULE_TAGS and documented(prefix, key) else None
         self.add(where, ref_value, "(absent)", rule, f"{key} is missing")
 
     def sequence(self, ref: list[Any], tgt: list[Any], pointer: str, prefix: str, key: str) -> None:
@@ -313,9 +334,11 @@ class _Comparison:
         if limit is not None and len(data) > limit:
             self.add("/data", ref_len, len(data), "list.limit", "more objects than limit")
         elif len(data) < min(limit or 100, held):
-            rule = "list.limit" if limit is not None else "list.default_limit"
+            rule: str | None = "list.limit" if limit is not None else "list.default_limit"
             if self.op.arg("page") is not None:
-                rule = "list.page"
+                # Pages may count from 0 (list.page_base [ours]): only a known base decides.
+                known = self.tgt.page_base_known or self.tgt.page_offset != 0
+                rule = "list.page" if known else None
             self.add("/data", ref_len, len(data), rule, "fewer objects than the target holds")
 
     def page(self, ref: list[Any], tgt: Any, pointer: str, prefix: str) -> None:
@@ -368,33 +391,6 @@ class _Comparison:
         if op.arg("page") is not None:
             return "list.page"
         return "list.limit" if limit is not None else "list.default_limit"
-
-
-def join_pointer(pointer: str, token: str) -> str:
-    """Extend a JSON pointer by one token (RFC 6901 escaping)."""
-    return f"{pointer}/{token.replace('~', '~0').replace('/', '~1')}"
-
-
-def _label(item: Any) -> Any:
-    return item.get("id") if isinstance(item, dict) else item
-
-
-def _at(document: Any, pointer: str) -> Any:
-    for part in pointer.split("/")[1:]:
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(document, dict):
-            document = document.get(part)
-        else:
-            return None
-    return document
-
-
-def _category(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    return type(value).__name__
 
 
 def compare_answers(

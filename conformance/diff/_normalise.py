@@ -48,6 +48,8 @@ class SideState:
     bank_accounts: dict[str, list[str]] = field(default_factory=dict)
     #: 0, or -1 once this side was seen numbering pages from 0 (``list.page_base``).
     page_offset: int = 0
+    #: True once a probe showed the page base (a filtered page matched the reference's).
+    page_base_known: bool = False
     #: Every customer id this side issued in the run (the account may hold others too).
     held: set[str] = field(default_factory=set)
 

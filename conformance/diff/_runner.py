@@ -185,7 +185,10 @@ class _Player:
     ) -> tuple[Exchange | None, Answer]:
         """Pages numbered from 0 are allowed (``list.page_base``): when page ``p`` differs, the
         target's page ``p - 1`` is asked once; if it matches, the target counts from 0."""
-        if self.tgt.state.page_offset or ref.status != 200 or _same_page(ref, tgt):
+        if self.tgt.state.page_offset or ref.status != 200:
+            return tgt_ex, tgt
+        if _same_page(ref, tgt):
+            self.tgt.state.page_base_known = True
             return tgt_ex, tgt
         if op.arg("page") < 1:
             return tgt_ex, tgt
@@ -194,6 +197,7 @@ class _Player:
         assert retry is not None
         again_ex, again = self.tgt.send(retry)
         if _same_page(ref, again):
+            self.tgt.state.page_base_known = True
             return again_ex, again
         self.tgt.state.page_offset = 0
         return tgt_ex, tgt
