@@ -1,15 +1,13 @@
 """List checks: order, limit, paging and the email filter of ``GET /v1/customers``.
 
 Contract: list.order (newest first by ``created``; ties in any order), list.limit and
-list.default_limit (1..100, default 100), list.page (numbered from 1 [ours]: list.page_base),
+list.default_limit (1..100, default 100), list.page (from 1 [ours]: list.page_base),
 list.past_end, list.email_filter, list.email_no_match [doc]; list.limit_range [conv].
-
-Other clients of the account (a shared staging account, checks running in parallel) create
-customers while a check runs, so a check judges only what it created, over lists it alone can
-change: its customers share an address unique to the check, and ``email`` filters by exact
-address (list.email_filter). Two customers with one address keep every documented rule, so a
-server accepts both (request.valid_accepted). What the whole list shows is judged only where
-others' creates cannot change the verdict: they only add customers, at the newest end.
+Others create customers while a check runs (a shared account, parallel checks), so a check judges
+its own customers over lists only it changes: they share an address unique to the check, and
+``email`` filters by exact address (two customers with one address keep every documented rule:
+request.valid_accepted). The whole list is judged only where others' creates, which only add
+customers at the newest end, cannot change the verdict.
 """
 
 from __future__ import annotations
@@ -255,10 +253,8 @@ def _first_page_number(
 )
 def check_page_past_end(ctx: CheckContext) -> None:
     ctx.shared_customer()
-    # Far past the end, and just past it as total_count says. Others' creates between reading
-    # total_count and asking may move the end: a page that holds customers is judged only when
-    # total_count read again says it is still past the end, else asked again (bounded; if the
-    # end keeps moving, only the far page is judged).
+    # Far past the end, and just past it by total_count: judged only if total_count read again
+    # says it still is (others' creates move the end; else asked again, bounded).
     for _ in range(_PAST_END_ATTEMPTS):
         total = _total_count(ctx)
         if total is None:
@@ -268,8 +264,7 @@ def check_page_past_end(ctx: CheckContext) -> None:
         moved = _total_count(ctx) if data else None
         if moved is not None and moved > (page - 1) * 100:
             continue  # others' creates reached this page: ask past the new end
-        # That page is past the end only if total_count is right, which is [conv]: a finding
-        # here rests on it; page 10**6 is past any end, the list.past_end [doc] evidence.
+        # Past the end only if total_count [conv] is right: a finding here rests on it.
         _expect_empty(ctx, exchange, data, page, rule="customer_list.total_count")
         break
     far = 10**6
