@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from ..client import DeadlineReached
 from ._context import CheckContext
 from ._failure import CheckFailure
-from ._parallel import hypothesis_thread_safe
+from ._parallel import guard_ast_parse, hypothesis_thread_safe
 
 __all__ = ["run_parts"]
 
@@ -46,6 +46,7 @@ def run_parts(ctx: CheckContext, parts: Sequence[Callable[[], None]]) -> None:
         for part in parts:
             part()
         return
+    guard_ast_parse()
     pool = ThreadPoolExecutor(jobs, thread_name_prefix=f"{ctx.check.id}-part")
     futures = [pool.submit(part) for part in parts]
     try:

@@ -97,3 +97,18 @@ def test_every_parts_finding_is_kept_and_the_deadline_ends_the_check() -> None:
     with pytest.raises(DeadlineReached):
         run_parts(ctx, [part0, part1])
     assert ctx.added == [found]
+
+
+def test_parallel_runs_serialise_ast_parse_once_and_keep_it_working() -> None:
+    import ast
+    import sys
+
+    from lotuspay_contract.conformance.suite._parallel import guard_ast_parse
+
+    guard_ast_parse()
+    first = ast.parse
+    guard_ast_parse()
+    assert ast.parse is first  # idempotent: one wrapper, one lock
+    if sys.version_info < (3, 13):
+        assert getattr(ast.parse, "_lotuspay_serialised", False)
+    assert isinstance(ast.parse("x = 1").body[0], ast.Assign)
