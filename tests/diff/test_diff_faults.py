@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from diff_helpers import create as _create
+from diff_helpers import op as _op
 from diff_helpers import settings_for
 
 from lotuspay_contract.conformance.diff import diff_report_data, play_sequence, run_diff
@@ -47,12 +49,8 @@ def test_fault_gives_a_must_difference_in_a_short_sequence(fault: str, reference
         assert key[8:] not in text
 
 
-def _create(**args: object) -> Operation:
-    return Operation("create_customer", tuple(sorted({"metadata": (), **args}.items())))
-
-
 def _list(**args: object) -> Operation:
-    return Operation("list_customers", tuple(sorted(args.items())))
+    return _op("list_customers", **args)
 
 
 def test_a_page_past_the_end_that_is_not_empty_is_a_must_difference(reference: MockURL) -> None:

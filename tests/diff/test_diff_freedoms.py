@@ -5,19 +5,12 @@ sequences reach are normalised or judged below MUST."""
 from __future__ import annotations
 
 import pytest
-from diff_helpers import settings_for
+from diff_helpers import bank_account, settings_for
+from diff_helpers import create as _create
+from diff_helpers import op as _op
 
 from lotuspay_contract.conformance.diff import Operation, play_sequence, run_diff
 from lotuspay_contract.conformance.mock import QUIRKS, MockURL, running_mock
-
-
-def _op(kind: str, **args: object) -> Operation:
-    return Operation(kind, tuple(sorted(args.items())))
-
-
-def _create(**args: object) -> Operation:
-    return _op("create_customer", **{"metadata": (), **args})
-
 
 #: A sequence that reaches every freedom the quirks vary: ids, embedded lists, pages, ties,
 #: errors, metadata "" values, an arbitrary id.
@@ -26,14 +19,7 @@ EVERYTHING = [
     _create(email=0, name="Asha Verma"),
     _create(email=0, form=True, metadata=(("region", "south"),)),
     _op("retrieve_customer", customer=1),
-    _op(
-        "create_bank_account",
-        customer=0,
-        holder="Asha Verma",
-        ifsc="HDFC0001234",
-        number="50100012345678",
-        account_type="savings",
-    ),
+    bank_account(0),
     _op("retrieve_customer", customer=0),
     _op("retrieve_bank_account", customer=0, account=0),
     _op("list_bank_accounts", customer=0, limit=1),

@@ -6,22 +6,16 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
-from diff_helpers import settings_for
+from diff_helpers import bank_account, settings_for
+from diff_helpers import create as _create
+from diff_helpers import op as _op
 
 from lotuspay_contract.conformance.client import LotusPayClient
-from lotuspay_contract.conformance.diff import Operation, play_sequence
 from lotuspay_contract.conformance.diff import _runner as runner
+from lotuspay_contract.conformance.diff import play_sequence
 from lotuspay_contract.conformance.diff._compare import NOT_DECIDED, Difference
 from lotuspay_contract.conformance.diff._runner import Step
 from lotuspay_contract.conformance.mock import MockURL, running_mock
-
-
-def _op(kind: str, **args: object) -> Operation:
-    return Operation(kind, tuple(sorted(args.items())))
-
-
-def _create(**args: object) -> Operation:
-    return _op("create_customer", **{"metadata": (), **args})
 
 
 def _found(steps: list[Step]) -> list[Difference]:
@@ -71,14 +65,7 @@ def test_a_429_on_either_side_is_not_decided(
 def test_undocumented_properties_of_the_reference_are_not_judged(reference: MockURL) -> None:
     ops = [
         _create(email=0),
-        _op(
-            "create_bank_account",
-            customer=0,
-            holder="Asha Verma",
-            ifsc="HDFC0001234",
-            number="50100012345678",
-            account_type="savings",
-        ),
+        bank_account(0),
         _op("retrieve_customer", customer=0),
         _op("list_customers", email=0),
     ]
