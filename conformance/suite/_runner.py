@@ -73,8 +73,8 @@ __all__ = [
 
 _NO_REMIT_REASON: Final = "no answer of the kind it judges was seen"
 
-#: Seconds a run may take, per tier: measured against the mock smoke takes ~2 s, standard ~3 s
-#: and deep ~20 s; a real server over the internet is many times slower, and a hostile one
+#: Seconds a run may take, per tier: measured against the mock smoke takes ~4 s, standard ~7 s
+#: and deep ~50 s; a real server over the internet is many times slower, and a hostile one
 #: (always 429, dripping bytes) would otherwise hold a run for ever.
 DEFAULT_MAX_DURATION: Final = {"smoke": 120.0, "standard": 600.0, "deep": 1800.0}
 # Of the run's time, the share all retry waits together may take.
