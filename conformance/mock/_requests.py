@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+import orjson
+
 from ..redact import mask_key
-from ..validation import validate
+from ..validation import conforms, validate
 from ._errors import ApiError, param_from_pointer
 
 __all__ = [
@@ -129,6 +131,13 @@ def parse_body(content_type: str | None, raw: bytes) -> dict[str, Any]:
 
 
 def _parse_json(raw: bytes) -> dict[str, Any]:
+    fast = _parse_plain_json(raw)
+    return fast if fast is not None else _parse_json_standard(raw)
+
+
+def _parse_json_standard(raw: bytes) -> dict[str, Any]:
+    """Any JSON body: every refusal (repeated names, lone surrogates, numbers beyond 64 bits,
+    deep nesting) worded and, where it can be, naming the parameter."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -146,6 +155,45 @@ def _parse_json(raw: bytes) -> dict[str, Any]:
     if text.count("{") + text.count("[") > MAX_DEPTH or _SUSPECT.search(text):
         _check_values(document)
     return document
+
+
+def _parse_plain_json(raw: bytes) -> dict[str, Any] | None:
+    """The JSON object in ``raw`` parsed by orjson (a tenth of the standard library's time with
+    the repeat check), or None to take the standard path.
+
+    Only for bodies where both parsers must agree: shallow, no number (orjson turns big integers
+    into floats) and no repeated name (orjson keeps the last one). Each member of an object has
+    one colon outside strings, so when the objects hold as many names as ``raw`` has colons, no
+    name was dropped. Anything orjson refuses (a lone surrogate too) takes the standard path,
+    which words the error.
+    """
+    if raw.count(b"{") + raw.count(b"[") > MAX_DEPTH:
+        return None
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(document, dict) or _plain_names(document) != raw.count(b":"):
+        return None
+    return document
+
+
+def _plain_names(document: dict[str, Any]) -> int:
+    """How many names the objects in ``document`` hold, or -1 if it holds a number."""
+    count = 0
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            count += len(node)
+            node = node.values()
+        for value in node:
+            kind = type(value)
+            if kind is dict or kind is list:
+                stack.append(value)
+            elif not (kind is str or kind is bool or value is None):
+                return -1
+    return count
 
 
 class _Repeated(ValueError):
@@ -266,6 +314,8 @@ def _insert(params: dict[str, Any], path: list[str], value: str, name: str) -> N
 
 def validate_params(params: Mapping[str, Any], schema: str) -> None:
     """Raise a 400 naming the parameter at fault when ``params`` break request schema ``schema``."""
+    if conforms(params, schema, strict=True):
+        return
     violations = validate(params, schema, strict=True)
     if violations:
         first = min(violations, key=lambda v: v.pointer)

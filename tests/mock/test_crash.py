@@ -175,3 +175,57 @@ def test_kill_9_mid_load_never_duplicates_nor_loses(forks: Forks, tmp_path: Path
     # The kills landed mid-load: objects were created, and some answers were lost after commit.
     assert created > ROUNDS * CLIENTS
     print(f"{ROUNDS} rounds, {created} objects, {replays} retries answered by replay")
+
+
+def _unkeyed_load(
+    client: httpx.Client, url: str, key: str, number: int, acknowledged: list[str]
+) -> None:
+    """Unkeyed creates until the first lost answer; record every acknowledged id."""
+    for i in range(CREATES):
+        try:
+            response = client.post(f"{url}/v1/customers", data={"name": f"u{number}-{i}"},
+                                   auth=(key, ""))  # fmt: skip
+        except httpx.TransportError:
+            return  # the mock died: this request is unanswered
+        assert response.status_code == 200, response.text
+        acknowledged.append(response.json()["id"])
+
+
+def test_kill_9_keeps_every_acknowledged_unkeyed_create(forks: Forks, tmp_path: Path) -> None:
+    """Unkeyed creates of one event-loop turn commit together (group commit): an answer is
+    sent only after its commit, so no acknowledged customer is lost to a crash."""
+    db = tmp_path / "mock.sqlite3"
+    rng = random.Random(20_261_130)
+    acknowledged_total = 0
+    clients = [httpx.Client(timeout=TIMEOUT) for _ in range(CLIENTS)]
+    try:
+        for number in range(ROUNDS // 2):
+            key = f"sk_test_unkeyedround{number:04d}"
+            pid, url = forks.start(db)
+            acknowledged: list[str] = []
+            threads = [
+                threading.Thread(target=_unkeyed_load, args=(client, url, key, n, acknowledged))
+                for n, client in enumerate(clients)
+            ]
+            for thread in threads:
+                thread.start()
+            time.sleep(rng.uniform(0.01, 0.12))
+            forks.kill(pid)
+            for thread in threads:
+                thread.join(timeout=TIMEOUT)
+            pid, url = forks.start(db)
+            try:
+                pages = [
+                    clients[0].get(f"{url}/v1/customers?page={page}", auth=(key, "")).json()
+                    for page in (1, 2)  # at most CLIENTS * CREATES = 120 customers
+                ]
+            finally:
+                forks.kill(pid)
+            ids = [customer["id"] for page in pages for customer in page["data"]]
+            assert len(ids) == len(set(ids)) == pages[0]["total_count"]
+            assert set(acknowledged) <= set(ids), (number, len(acknowledged), len(ids))
+            acknowledged_total += len(acknowledged)
+    finally:
+        for client in clients:
+            client.close()
+    assert acknowledged_total > ROUNDS // 2 * CLIENTS  # the kills landed mid-load

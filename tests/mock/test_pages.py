@@ -16,13 +16,18 @@ from lotuspay_contract.conformance.mock._store import Store
 BANK = {k: v for k, v in BANK_ACCOUNT.items() if k != "account_number"}
 
 
-def _ids(page: list[str]) -> list[str]:
-    return [json.loads(text)["id"] for text in page]
+def _ids(page: list[bytes]) -> list[str]:
+    return [_id(text) for text in page]
+
+
+def _id(answer: bytes) -> str:
+    made: str = json.loads(answer)["id"]
+    return made
 
 
 def test_pages_are_newest_first_slices_with_the_account_total(tmp_path: Path) -> None:
     store = Store(str(tmp_path / "mock.sqlite3"))
-    made = [store.create_customer("a", False, {"name": f"c{i}"})["id"] for i in range(250)]
+    made = [_id(store.create_customer("a", False, {"name": f"c{i}"})) for i in range(250)]
     store.create_customer("b", False, {"name": "other account"})
     newest = made[::-1]
     for page, expected in ((1, newest[:100]), (2, newest[100:200]), (3, newest[200:])):
@@ -36,9 +41,9 @@ def test_pages_are_newest_first_slices_with_the_account_total(tmp_path: Path) ->
 
 def test_embedded_bank_accounts_are_the_ten_most_recent(tmp_path: Path) -> None:
     store = Store(str(tmp_path / "mock.sqlite3"))
-    first = store.create_customer("a", False, {"name": "first", "email": "x@example.in"})["id"]
-    second = store.create_customer("a", False, {"name": "second", "email": "x@example.in"})["id"]
-    banks = [store.create_bank_account("a", first, dict(BANK))["id"] for _ in range(12)]
+    first = _id(store.create_customer("a", False, {"name": "first", "email": "x@example.in"}))
+    second = _id(store.create_customer("a", False, {"name": "second", "email": "x@example.in"}))
+    banks = [_id(store.create_bank_account("a", first, dict(BANK))) for _ in range(12)]
     with pytest.raises(ApiError):
         store.create_bank_account("b", first, dict(BANK))  # another account's customer
     page, total = store.list_customers("a", limit=10, page=1, email="x@example.in")
@@ -86,7 +91,7 @@ def test_a_file_from_the_previous_schema_is_migrated(tmp_path: Path) -> None:
     items, total = store.list_customers("a", limit=10, page=1, email=None)
     assert (_ids(items), total) == (["CU2", "CU1", "CU0"], 3)
     assert json.loads(items[1])["bank_accounts"]["total_count"] == 1
-    made = store.create_customer("a", False, {"name": "new"})["id"]
+    made = _id(store.create_customer("a", False, {"name": "new"}))
     assert _ids(store.list_customers("a", limit=2, page=1, email=None)[0]) == [made, "CU2"]
     store.close()
 
@@ -96,8 +101,8 @@ def test_a_file_without_stored_answers_gets_them_on_open(tmp_path: Path) -> None
     identical to what the store writes for a new file."""
     path = tmp_path / "v2.sqlite3"
     store = Store(str(path))
-    plain = store.create_customer("a", False, {"name": "Zoë", "metadata": {"शहर": "पुणे"}})["id"]
-    banked = store.create_customer("a", False, {"name": "banked"})["id"]
+    plain = _id(store.create_customer("a", False, {"name": "Zoë", "metadata": {"शहर": "पुणे"}}))
+    banked = _id(store.create_customer("a", False, {"name": "banked"}))
     for _ in range(11):
         store.create_bank_account("a", banked, dict(BANK))
     before = [store.get_customer("a", plain), store.get_customer("a", banked)]
