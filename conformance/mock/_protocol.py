@@ -113,8 +113,10 @@ class _Protocol(HttpToolsProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # One deadline timer per connection, not one per request: set when a request begins and
+        # none is armed; when it fires for a request begun since, it is set again for the rest.
         self._deadline: asyncio.TimerHandle | None = None
-        self._header_bytes = 0  # request line and headers of this request, as parsed
+        self._since: float | None = None  # when the request being received began (loop time)
         self._pending = 0  # bytes received while its headers are incomplete
         self._in_headers = True
         self._completed = False  # a request ended inside the chunk being parsed
@@ -124,6 +126,7 @@ class _Protocol(HttpToolsProtocol):
         super().connection_made(transport)
         self._over_limit = len(self.connections) > self.limits.max_connections
         if not self._over_limit:
+            self._since = self.loop.time()  # the first request's time runs from the opening
             self._arm(self.limits.request_timeout)
             return
         # Answer at once, before any request, and half-close: the client reads the 503 and
@@ -144,7 +147,7 @@ class _Protocol(HttpToolsProtocol):
         if self._over_limit:
             return  # already answered: read and drop, so that closing sends no reset
         # Headers still incomplete after a chunk are counted by chunk (a drip-fed header never
-        # reaches on_header); complete ones by on_url and on_header.
+        # reaches on_header); complete ones when complete.
         self._completed = False
         super().data_received(data)
         if not self._in_headers or self.transport.is_closing():
@@ -157,25 +160,21 @@ class _Protocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._in_headers = True
-        self._header_bytes = self._pending = 0
+        self._pending = 0
+        if self._since is None:
+            self._since = self.loop.time()
         if self._deadline is None:
             self._arm(self.limits.request_timeout)
 
-    def on_url(self, url: bytes) -> None:
-        self._header_bytes += len(url)
-        super().on_url(url)
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self._header_bytes += len(name) + len(value) + 4
-        super().on_header(name, value)
-
     def on_headers_complete(self) -> None:
-        self._in_headers = False
         self._pending = 0
-        if self._header_bytes > self.limits.max_header_bytes:
+        # The request line and headers as uvicorn's on_url and on_header kept them.
+        size = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
+        if size > self.limits.max_header_bytes:
             # Arrived whole in one chunk; uvicorn turns this into send_400_response, where the
             # answer becomes a 431.
             raise _HeadersTooLarge
+        self._in_headers = False
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
@@ -183,7 +182,7 @@ class _Protocol(HttpToolsProtocol):
         self._in_headers = True
         self._completed = True
         self._pending = 0
-        self._disarm()
+        self._since = None  # arrived in time; the timer stays armed for the next request
 
     def send_400_response(self, msg: str) -> None:
         # Called by uvicorn inside its ``except httptools.HttpParserError`` block.
@@ -210,7 +209,16 @@ class _Protocol(HttpToolsProtocol):
     def _refuse(self, status: int, message: str, extra: bytes = b"") -> None:
         """Answer ``status`` in JSON (unless an answer already started) and close."""
         self._disarm()
-        if self.cycle is None or not self.cycle.response_started:
+        cycle = self.cycle
+        # While headers arrive, the cycle is the previous request's (uvicorn makes one when
+        # headers are complete): answer unless its answer is still being written. Checking that
+        # it had started, as for the current request's cycle, left a keep-alive connection's
+        # later requests without their 408, 431 or 400.
+        if self._in_headers:
+            free = cycle is None or cycle.response_complete
+        else:
+            free = cycle is None or not cycle.response_started
+        if free:
             self.transport.write(_raw_answer(status, message, extra))
         if self.cycle is not None:
             self.cycle.disconnected = True  # the app's answer, if any, goes nowhere
@@ -228,7 +236,11 @@ class _Protocol(HttpToolsProtocol):
 
     def _on_deadline(self) -> None:
         self._deadline = None
-        if self.transport.is_closing():
+        if self.transport.is_closing() or self._since is None:
+            return  # between requests: uvicorn's keep-alive timeout closes idle connections
+        remaining = self._since + self.limits.request_timeout - self.loop.time()
+        if remaining > 0:  # the timer was set for an earlier request
+            self._arm(remaining)
             return
         seconds = self.limits.request_timeout
         self._refuse(408, f"The request did not arrive completely within {seconds:g} s.")

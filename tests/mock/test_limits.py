@@ -123,6 +123,72 @@ def test_an_idle_keep_alive_connection_is_closed(short_mock: str) -> None:
     assert seconds < WAIT
 
 
+def _keep_alive(method: str = "GET") -> bytes:
+    return http(method, "/v1/customers").replace(b"Connection: close", b"X-A: b")
+
+
+def _answers(sock: socket.socket, count: int) -> list[bytes]:
+    """Read ``count`` whole answers (each a JSON body with a Content-Length) from ``sock``."""
+    data, answers = b"", []
+    while len(answers) < count:
+        head, sep, rest = data.partition(b"\r\n\r\n")
+        length = next(
+            (int(line.split(b":")[1]) for line in head.split(b"\r\n")
+             if line.lower().startswith(b"content-length:")), None)  # fmt: skip
+        if sep and length is not None and len(rest) >= length:
+            answers.append(head.split(b"\r\n")[0])
+            data = rest[length:]
+            continue
+        chunk = sock.recv(65536)
+        assert chunk, (answers, data[:200])
+        data += chunk
+    return answers
+
+
+def test_a_steady_keep_alive_client_is_never_cut(short_mock: str) -> None:
+    """Requests on one connection for three deadlines in all, each arriving whole: no 408
+    (the connection's one timer is set again for each request that begins)."""
+    with connect(short_mock) as sock:
+        started = time.monotonic()
+        sent = 0
+        while time.monotonic() - started < 3 * SHORT.request_timeout:
+            sock.sendall(_keep_alive())
+            sent += 1
+            assert _answers(sock, 1) == [b"HTTP/1.1 200 OK"]
+            time.sleep(SHORT.request_timeout / 4)
+    assert sent >= 6
+
+
+def test_a_later_request_gets_its_own_time_then_408(short_mock: str) -> None:
+    """The deadline runs from each request's first byte, not from the connection's opening."""
+    with connect(short_mock) as sock:
+        sock.sendall(_keep_alive())
+        assert _answers(sock, 1) == [b"HTTP/1.1 200 OK"]
+        time.sleep(SHORT.request_timeout * 0.6)  # most of the first timer's time has passed
+        sock.sendall(b"GET /v1/customers HTTP/1.1\r\nHost: x\r\n")  # and never the rest
+        answer, seconds = read_until_closed(sock)
+    json_error(answer, 408)
+    assert SHORT.request_timeout * 0.8 < seconds < WAIT
+
+
+@pytest.mark.parametrize(
+    ("second", "status"),
+    [
+        (b"GET /v1/customers HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 5000 + b"\r\n\r\n", 431),
+        (b"GET /v1/customers HTTP/1.1\r\nContent-Length: x\r\n\r\n", 400),
+    ],
+)
+def test_a_later_request_refused_by_the_protocol_gets_its_json_answer(
+    short_mock: str, second: bytes, status: int
+) -> None:
+    with connect(short_mock) as sock:
+        sock.sendall(_keep_alive())
+        assert _answers(sock, 1) == [b"HTTP/1.1 200 OK"]
+        sock.sendall(second)
+        answer, _ = read_until_closed(sock)
+    json_error(answer, status)
+
+
 def test_a_huge_unterminated_header_gets_431_early(short_mock: str) -> None:
     """Past the cap the server answers at once: it never waits for the header to end."""
     with connect(short_mock) as sock:
