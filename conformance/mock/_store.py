@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import sqlite3
 import string
 import threading
@@ -47,13 +48,16 @@ _EMAIL = _PAGE.format(
 )
 
 
-#: Random bytes 0-251 name the 36 characters 7 times each, so every character is equally likely;
-#: bytes from 252 up are dropped.
-_ID_CHARS = bytes.maketrans(bytes(range(252)), (_ALPHABET * 7).encode())
-_DROPPED = bytes(range(252, 256))
 _STAMP_SPACE = 36**8  # milliseconds: 89 years, then the stamps start again from 0
+_TAIL_SPACE = 36**4
 #: Base 36 two digits at a time, in ASCII order, so that later stamps sort after earlier ones.
 _PAIRS = [a + b for a in sorted(_ALPHABET) for b in sorted(_ALPHABET)]
+#: The random part of ids. Not secrets, so not the OS's random source (a system call per id was
+#: a twentieth of a create); a private generator, so that a test seeding ``random`` (Hypothesis
+#: does) cannot make ids repeat, reseeded in each forked worker so that workers differ.
+_RANDOM = random.Random()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_RANDOM.seed)
 
 
 #: An account's customers: ordinals are dense (nothing is deleted), so the count is the highest.
@@ -73,10 +77,8 @@ def new_id(prefix: str) -> str:
     millis = time.time_ns() // 1_000_000 % _STAMP_SPACE
     high, low = divmod(millis, 36**4)
     stamp = _PAIRS[high // 1296] + _PAIRS[high % 1296] + _PAIRS[low // 1296] + _PAIRS[low % 1296]
-    while True:  # 8 random bytes nearly always keep 4
-        tail = os.urandom(8).translate(_ID_CHARS, _DROPPED)
-        if len(tail) >= 4:
-            return prefix + stamp + tail[:4].decode("ascii")
+    tail = _RANDOM.randrange(_TAIL_SPACE)
+    return prefix + stamp + _PAIRS[tail // 1296] + _PAIRS[tail % 1296]
 
 
 def _text(document: Any) -> str:
