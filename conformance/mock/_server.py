@@ -167,7 +167,8 @@ def _bind(host: str, port: int, *, reuse_port: bool, listen: bool) -> socket.soc
 def uvicorn_config(
     app: Starlette, host: str, port: int, *, limits: ServerLimits | None = None
 ) -> uvicorn.Config:
-    """The mock's uvicorn settings: uvloop, httptools with the mock's limits, no access log."""
+    """The mock's uvicorn settings: uvloop, httptools with the mock's limits, no access log,
+    no proxy headers."""
     limits = limits or ServerLimits()
     return uvicorn.Config(
         app,
@@ -179,6 +180,9 @@ def uvicorn_config(
         lifespan="off",
         access_log=False,
         log_level="warning",
+        # No proxy in front: the peer is the client, and X-Forwarded-For from a local client
+        # must not rename it in the mock's log lines (uvicorn trusts 127.0.0.1 by default).
+        proxy_headers=False,
         # Typed int, but uvicorn only hands it to loop.call_later: a float works.
         timeout_keep_alive=limits.keep_alive_timeout,  # type: ignore[arg-type]
     )

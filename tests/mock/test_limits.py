@@ -254,6 +254,20 @@ def test_disconnects_mid_body_log_one_line_each(
     assert all(TEST_KEY not in r.getMessage() and AUTH.decode() not in r.getMessage() for r in logs)
 
 
+def test_a_forwarded_for_header_does_not_rename_the_client_in_the_log(
+    short_mock: str, logs: list[logging.LogRecord]
+) -> None:
+    """No proxy stands in front of the mock: the peer is the client, whatever a header says."""
+    with connect(short_mock) as sock:
+        forwarded = [(b"Content-Length", b"1000"), (b"X-Forwarded-For", b"203.0.113.9")]
+        sock.sendall(http(body=b"{}", headers=forwarded, length=False)[:-2] + b'{"name": "a')
+        time.sleep(0.01)  # the app is reading the body
+    _wait_for(lambda: any(r.name == "lotuspay_contract.mock" for r in logs))
+    [line] = [r.getMessage() for r in logs if r.name == "lotuspay_contract.mock"]
+    assert line.startswith("127.0.0.1:"), line
+    assert "203.0.113.9" not in line
+
+
 def _wait_for(condition: object) -> None:
     assert callable(condition)
     deadline = time.monotonic() + WAIT
