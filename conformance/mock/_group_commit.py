@@ -33,7 +33,10 @@ class GroupCommit:
 
     async def create_customer(self, account: str, livemode: bool, params: dict[str, Any]) -> bytes:
         """Store a new customer from validated parameters; return its answer once committed."""
-        loop = asyncio.get_running_loop()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not under asyncio (an app called from trio): write at once
+            return self.store.create_customer(account, livemode, params)
         future: asyncio.Future[bytes] = loop.create_future()
         pending = self._pending.get(loop)
         if pending is None:

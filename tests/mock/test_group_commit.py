@@ -5,6 +5,7 @@ undo the others."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 from mock_support import CUSTOMER, TEST_KEY, checked, error_of
 
 from lotuspay_contract.conformance.mock import create_app
+from lotuspay_contract.conformance.mock._group_commit import GroupCommit
 from lotuspay_contract.conformance.mock._server import running_mock
 
 pytestmark = pytest.mark.anyio
@@ -107,3 +109,17 @@ async def test_concurrent_creates_over_http_are_each_stored_once() -> None:
                 listed += [c["id"] for c in checked(found, "customer_list")["data"]]
     assert len(created) == 160
     assert sorted(listed) == sorted(created)
+
+
+def test_outside_asyncio_a_create_is_written_at_once() -> None:
+    """An app driven by another event loop (trio) has no asyncio loop to batch in."""
+    app = create_app(accept_any_key=True)
+    store = app.state.store
+    store.open_account("acct")
+    commits = GroupCommit(store)
+    step = commits.create_customer("acct", False, {"name": "Asha"}).__await__()
+    with pytest.raises(StopIteration) as done:  # finished without waiting on anything
+        next(step)
+    answer = json.loads(done.value.value)
+    assert answer["name"] == "Asha"
+    assert json.loads(store.get_customer("acct", answer["id"])) == answer
