@@ -11,7 +11,7 @@ __all__ = ["MIGRATE", "SCHEMA"]
 #: nor the page number makes a page cost more (no OFFSET, no COUNT(*)).
 #:
 #: Version 4 dropped the trigger that also kept each account's customer count in ``accounts``:
-#: writing that row cost every create a tenth of its time, and the highest ordinal is the count.
+#: writing that row cost a tenth of every insert's time, and the highest ordinal is the count.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS customers (
