@@ -147,7 +147,7 @@ class _Protocol(HttpToolsProtocol):
         if self._over_limit:
             return  # already answered: read and drop, so that closing sends no reset
         # Headers still incomplete after a chunk are counted by chunk (a drip-fed header never
-        # reaches on_header); complete ones when complete.
+        # reaches on_header); complete ones in on_headers_complete.
         self._completed = False
         super().data_received(data)
         if not self._in_headers or self.transport.is_closing():
