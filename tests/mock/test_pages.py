@@ -96,6 +96,40 @@ def test_a_file_from_the_previous_schema_is_migrated(tmp_path: Path) -> None:
     store.close()
 
 
+def test_a_version_3_file_loses_its_counter_trigger_and_counts_on(tmp_path: Path) -> None:
+    """Version 3 also kept each account's count in ``accounts`` by a trigger on every insert:
+    opening such a file drops the trigger, and counts and ordinals carry on from the rows."""
+    path = tmp_path / "v3.sqlite3"
+    store = Store(str(path))
+    made = [_id(store.create_customer("a", False, {"name": f"c{i}"})) for i in range(3)]
+    store.close()
+    db = sqlite3.connect(path)
+    db.executescript(
+        """ALTER TABLE accounts ADD COLUMN customers INTEGER NOT NULL DEFAULT 0;
+        UPDATE accounts SET customers = 3;
+        CREATE TRIGGER count_customers AFTER INSERT ON customers BEGIN
+            INSERT INTO accounts (id, customers) VALUES (NEW.account, NEW.n)
+            ON CONFLICT (id) DO UPDATE SET customers = NEW.n; END;
+        PRAGMA user_version = 3;"""
+    )
+    db.close()
+
+    store = Store(str(path))
+    made.append(_id(store.create_customer("a", False, {"name": "after"})))
+    items, total = store.list_customers("a", limit=10, page=1, email=None)
+    assert (_ids(items), total) == (made[::-1], 4)
+    store.close()
+    db = sqlite3.connect(path)
+    triggers = [
+        name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    ]
+    assert (triggers, db.execute("PRAGMA user_version").fetchone()[0]) == (
+        ["count_bank_accounts"],
+        4,
+    )
+    db.close()
+
+
 def test_a_file_without_stored_answers_gets_them_on_open(tmp_path: Path) -> None:
     """Files of user_version 2 kept no ``body``: opening one renders every customer's answer,
     identical to what the store writes for a new file."""
