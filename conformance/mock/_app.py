@@ -1,6 +1,7 @@
 """The correct mock: Starlette routes for customers and bank accounts over :class:`Store`.
 
-Each endpoint authenticates, checks that JSON is acceptable, then reads or writes the store.
+Each endpoint authenticates, checks that JSON is acceptable, then reads or writes the store
+(unkeyed customer creates through :class:`GroupCommit`, with the others of their turn).
 Every refusal is an :class:`ApiError` rendered by one exception handler, so all answers are
 JSON in the spec's error envelope, including Starlette's own 404 and 405.
 """
@@ -215,7 +216,7 @@ async def _read_body(request: Request, declared: bytes | None) -> bytes:
         raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
     chunks: list[bytes] = []
     size = 0
-    while True:  # the ASGI messages themselves: Request.stream() costs a tenth of a create
+    while True:  # the ASGI messages themselves, without Request.stream()'s generator
         message = await request.receive()
         if message["type"] == "http.disconnect":
             # Nobody is left to answer: one line in the log, not a traceback per disconnect.
