@@ -8,7 +8,7 @@ from ._har import EntryResult, HarError, validate_har
 from ._json_input import UnreadableInput, loads_strict, read_json
 from ._rule_tags import RULE_TAGS, level_of_tags
 from ._semantics import CLOCK_SKEW_SECONDS
-from ._validator import conforms, validate
+from ._validator import validate
 from ._violation import Level, Violation, join_pointer
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "Level",
     "UnreadableInput",
     "Violation",
-    "conforms",
     "join_pointer",
     "level_of_tags",
     "loads_strict",
