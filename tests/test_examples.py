@@ -74,15 +74,7 @@ def test_the_mock_job_runs_and_writes_its_reports(tmp_path: Path) -> None:
     for command in _job_steps("mock"):
         if command.startswith("pip install"):
             continue  # this checkout is installed; the install line is checked above
-        result = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", command],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert result.returncode == 0, f"{command}\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
+        _run_step(command, tmp_path, env)
     for report in ("junit.xml", "report.html", "run.json"):
         assert (tmp_path / "reports" / report).stat().st_size > 0, report
 
