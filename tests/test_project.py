@@ -47,7 +47,7 @@ def test_top_level_layout() -> None:
     top = {path.split("/", 1)[0] for path in tracked}
     allowed = {
         "pyproject.toml",
-        "lotuspay_contract",  # issue 10: the one import name, linking the three layer folders
+        "lotuspay_contract",  # the one import name's facade; package-dir maps the layers into it
         "schemas",
         "strategies",
         "conformance",
@@ -59,6 +59,8 @@ def test_top_level_layout() -> None:
         "noxfile.py",  # issue 10: the Python matrix
         "docs",  # issue 10: the contract, in the repository
         "tools",  # issue 10: pinned Node tools (Spectral, Redocly, Ajv)
+        "LICENSE",  # issue 17: the MIT licence pyproject names, in the sdist and the wheel
+        "MANIFEST.in",  # issue 17: what the sdist holds beyond the packages
     }
     assert {t for t in top if not t.startswith(".") or t == ".ci"} <= allowed
 
