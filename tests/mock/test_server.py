@@ -47,6 +47,9 @@ def cli_mock(*args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=TIMEOUT)
+        for pipe in (process.stdout, process.stderr):  # else a ResourceWarning, an error here
+            if pipe is not None:
+                pipe.close()
 
 
 def test_cli_serves_and_stops_cleanly_on_sigterm() -> None:
