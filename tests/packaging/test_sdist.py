@@ -114,5 +114,6 @@ def test_the_wheel_from_a_linkless_clone_installs_and_passes_the_smoke_run(
         timeout=_TIMEOUT,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    where = _run(python, "-c", "import lotuspay_contract.conformance as c; print(c.__file__)")
+    code = "import lotuspay_contract.conformance as c; print(c.__file__)"
+    where = _run(python, "-c", code, cwd=tmp_path)  # not the repository: its facade folder
     assert where.stdout.startswith(str(purelib)), where.stdout
