@@ -71,13 +71,21 @@ def test_the_checkout_has_no_symlink() -> None:
     assert [line for line in tracked.splitlines() if line.startswith("120000")] == []
 
 
-def test_wheels_from_the_tree_and_from_the_sdist_are_the_same(built: dict[str, Path]) -> None:
+def test_wheels_from_the_tree_and_from_the_sdist_are_the_same(
+    built: dict[str, Path], clone: Path
+) -> None:
     from_tree, from_sdist = _record(built["from_tree"]), _record(built["from_sdist"])
     assert sorted(from_sdist) == sorted(from_tree)
     assert from_sdist == from_tree  # same bytes too
-    modules = [n for n in from_tree if n.endswith(".py")]
-    assert "lotuspay_contract/conformance/mock/_protocol.py" in modules
-    assert "lotuspay_contract/strategies/__init__.py" in modules
+    # Every module of every layer folder, under the one import name (setup.py finds them).
+    layers = [
+        p
+        for layer in ("schemas", "strategies", "conformance")
+        for p in clone.glob(f"{layer}/**/*.py")
+    ]
+    expected = {f"lotuspay_contract/{p.relative_to(clone).as_posix()}" for p in layers}
+    assert expected <= set(from_tree), sorted(expected - set(from_tree))
+    assert "lotuspay_contract/__init__.py" in from_tree
     assert "lotuspay_contract/schemas/openapi.yaml" in from_tree
     assert not [n for n in from_tree if n.endswith(".pyi")], "the mypy stubs stay in the repo"
 
