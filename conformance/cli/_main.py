@@ -12,6 +12,9 @@ import os
 import sys
 from collections.abc import Sequence
 
+from ..settings import SettingsError
+from ._options import OneLineParser, usage_error
+
 __all__ = ["build_parser", "main"]
 
 _COMMANDS = (
@@ -22,12 +25,14 @@ _COMMANDS = (
     "lotuspay_contract.conformance.cli._report",
     "lotuspay_contract.conformance.cli._generate",
     "lotuspay_contract.conformance.cli._diff",
+    "lotuspay_contract.conformance.cli._config",
 )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser with every sub-command registered."""
-    parser = argparse.ArgumentParser(
+    # Sub-parsers take the parser's class: every usage error, a sub-command's too, is one line.
+    parser = OneLineParser(
         prog="lotuspay-contract",
         description="Contract and conformance testing for the LotusPay Customers API.",
     )
@@ -43,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status: int = args.handler(args)
+    except SettingsError as exc:  # a bad option value, from any layer: one line, exit 2
+        return usage_error(args.command, str(exc))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -28,6 +28,8 @@ from ._options import (
     _MARKER,
     ENV_KEY,
     OPTION_ALLOW_LIVE,
+    OPTION_CHECKS_MODULE,
+    OPTION_DIFF,
     OPTION_JOBS,
     OPTION_KEY,
     OPTION_LIVE_KEY,
@@ -50,6 +52,8 @@ from ._options import (
 __all__ = [
     "ENV_KEY",
     "OPTION_ALLOW_LIVE",
+    "OPTION_CHECKS_MODULE",
+    "OPTION_DIFF",
     "OPTION_JOBS",
     "OPTION_KEY",
     "OPTION_LIVE_KEY",
@@ -104,10 +108,12 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
         return None
     from ..redact import mask_key, redact
 
+    run = suite.settings
+    source = f", config {suite.options.config_file}" if suite.options.config_file else ""
     return [
         redact(
-            f"lotuspay: target {suite.settings.base_url}, key {mask_key(suite.settings.api_key)}, "
-            f"tier {suite.settings.tier.name}, seed {suite.settings.seed}, "
-            f"run {suite.settings.run_id}{', strict' if suite.settings.strict else ''}"
+            f"lotuspay: target {run.base_url}, key {mask_key(run.api_key)}, "
+            f"tier {run.tier.name}, seed {run.seed}, "
+            f"run {run.run_id}{', strict' if run.strict else ''}{source}"
         )
     ]
