@@ -14,8 +14,9 @@ is imported only when a file is read), so the plugin may load it at every pytest
 """
 
 from ._config import CONFIG_ENV, OWN_FILE, TABLE, find_config, read_config
-from ._fields import COMMANDS, OPTIONS, Option, Settings, options_for
+from ._fields import OPTIONS, Settings, options_for
 from ._load import cache_dir, check_report_paths, load_settings, resolve_names
+from ._option import COMMANDS, Option
 from ._render import describe_settings, rerun_command
 from ._rules import (
     DEFAULT_MAX_DURATION,

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ._config import find_config, read_config
-from ._fields import OPTIONS, Option, Settings
+from ._fields import OPTIONS, Settings
+from ._option import Option
 from ._rules import SettingsError, match_names
 
 __all__ = ["cache_dir", "check_report_paths", "load_settings", "resolve_names"]

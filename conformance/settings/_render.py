@@ -5,7 +5,8 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from ._fields import OPTIONS, Option, Settings
+from ._fields import OPTIONS, Settings
+from ._option import Option
 
 __all__ = ["describe_settings", "rerun_command"]
 
