@@ -46,6 +46,7 @@ from ._options import (
     OPTION_URL,
     LotusPayWarning,
     add_options,
+    check_given_options,
 )
 
 # pytest finds fixtures among a plugin module's attributes: re-exported here on purpose.
@@ -88,18 +89,20 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if use_diff(config):  # --lotuspay-diff: the diff's items instead of the suite's
         return
-    if config.getoption(OPTION_URL):
-        from ._suite import _Suite
-        from ._xdist import Controller, distributing
+    if not config.getoption(OPTION_URL):
+        check_given_options(config)
+        return
+    from ._suite import _Suite
+    from ._xdist import Controller, distributing
 
-        suite = _Suite(config)
-        config.pluginmanager.register(suite, "lotuspay-suite")
-        if distributing(config):  # the xdist controller: runs no item, merges the workers'
-            if getattr(config.option, "dist", "") == "each":
-                raise pytest.UsageError(
-                    "lotuspay: --dist each runs every check on every worker; use -n N alone."
-                )
-            config.pluginmanager.register(Controller(suite), "lotuspay-xdist")
+    suite = _Suite(config)
+    config.pluginmanager.register(suite, "lotuspay-suite")
+    if distributing(config):  # the xdist controller: runs no item, merges the workers'
+        if getattr(config.option, "dist", "") == "each":
+            raise pytest.UsageError(
+                "lotuspay: --dist each runs every check on every worker; use -n N alone."
+            )
+        config.pluginmanager.register(Controller(suite), "lotuspay-xdist")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:

@@ -38,6 +38,7 @@ __all__ = [
     "OPTION_URL",
     "LotusPayWarning",
     "add_options",
+    "check_given_options",
     "plugin_settings",
 ]
 
@@ -86,13 +87,28 @@ def add_options(parser: pytest.Parser) -> None:
         )
 
 
+def _given(config: pytest.Config) -> dict[str, object]:
+    return {o.name: config.getoption(f"lotuspay_{o.name}") for o in options_for("plugin")}
+
+
+def check_given_options(config: pytest.Config) -> None:
+    """Refuse a bad ``--lotuspay-*`` value given on the command line, even when the plugin is
+    not used: only those values are read (not the environment, not a config file)."""
+    given = {name: value for name, value in _given(config).items() if value}
+    if given:
+        try:
+            load_settings("plugin", given, read_file=False, environ={})
+        except SettingsError as exc:
+            raise pytest.UsageError(f"lotuspay: {exc}") from None
+
+
 def plugin_settings(config: pytest.Config) -> Settings:
     """Return the settings of this pytest run, built once: the ``--lotuspay-*`` options over
     the environment over the config file found from the invocation directory (else pytest's
     rootdir) upward; a bad value is a ``pytest.UsageError`` naming where it came from."""
     if _SETTINGS in config.stash:
         return config.stash[_SETTINGS]
-    given = {o.name: config.getoption(f"lotuspay_{o.name}") for o in options_for("plugin")}
+    given = _given(config)
     try:
         start = config.invocation_params.dir
         if find_config(start) is None:

@@ -152,8 +152,7 @@ def parse_jobs(value: Any) -> int:
     number = _number(value, int)
     if number is None or not 1 <= number <= MAX_JOBS:
         raise SettingsError(
-            f"the number of checks at a time is a whole number from 1 to {MAX_JOBS}, "
-            f"got {_text(value)!r}"
+            f"the number of jobs is a whole number from 1 to {MAX_JOBS}, got {_text(value)!r}"
         )
     return int(number)
 
