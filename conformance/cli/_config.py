@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     command = args.config_command
     given = {o.name: getattr(args, o.name, None) for o in options_for("run")}
     given = {name: value for name, value in given.items() if command in _commands(name)}
-    settings = load_settings(command, given, read_file=command != "report")
+    # Shown as they are, even when a rule between two of them would stop the command.
+    settings = load_settings(command, given, read_file=command != "report", together=False)
     rows = describe_settings(settings, command)
     if args.format == "json":
         document = {"command": command, "config_file": settings.config_file, "settings": rows}

@@ -318,6 +318,6 @@ def _finish(settings: Settings, result: Any, recorder: Any = None) -> int:
     print(render_summary(result, quiet=settings.quiet))
     if result.stopped:
         print(f"stopped early: {result.stopped}")
-    if result.exit_code:  # the same requests, judged the same way: a copyable command
+    if result.exit_code and not settings.quiet:  # the same requests, judged the same way
         print(f"rerun: {rerun_command(settings)}")
     return 0

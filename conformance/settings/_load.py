@@ -41,6 +41,8 @@ def _items(value: Any) -> list[Any]:
 def _parse(option: Option, value: Any, label: str) -> Any:
     try:
         if option.many in ("repeat", "csv"):
+            if isinstance(value, list) and not value:  # a file's explicit []: the default
+                return option.default
             items = _items(value)
             if option.many == "csv":  # "A,B" in a list item too: --checks A,B --checks C
                 items = [i for part in items for i in _items(part)]
@@ -99,11 +101,13 @@ def load_settings(
     start: Path | None = None,
     environ: Mapping[str, str] = os.environ,
     read_file: bool = True,
+    together: bool = True,
 ) -> Settings:
     """Return the settings of one ``command`` run (``plugin`` for pytest).
 
     ``given`` holds the command line's values by option name (None: not given); the config
-    file is looked for from ``start`` (default: the working directory) upward.
+    file is looked for from ``start`` (default: the working directory) upward. ``together``
+    checks the rules between options (a key for a target, a seed for a shard, ...).
 
     >>> load_settings("run", {"tier": "SMOKE"}, read_file=False, environ={}).tier
     'smoke'
@@ -119,7 +123,8 @@ def load_settings(
     if command in _SEEDED and values.get("seed") is None:
         values["seed"], sources["seed"] = secrets.randbelow(2**32), DRAWN
     settings = Settings(**values, sources=sources, config_file=str(path) if path else None)
-    _check_together(settings, command)
+    if together:
+        _check_together(settings, command)
     return settings
 
 

@@ -61,13 +61,16 @@ class SettingsError(ValueError):
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else repr(value)
+    """The value given, as a message shows it: text quoted, a TOML number or boolean bare."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def parse_text(value: Any) -> str:
     """Any non-empty text (a path, a module name, a host)."""
     if not isinstance(value, str) or not value:
-        raise SettingsError(f"expected a non-empty text, got {_text(value)!r}")
+        raise SettingsError(f"expected a non-empty text, got {_text(value)}")
     return value
 
 
@@ -79,7 +82,7 @@ def parse_bool(value: Any) -> bool:
     words |= {"0": False, "false": False, "no": False, "off": False}
     if isinstance(value, str) and value.strip().lower() in words:
         return words[value.strip().lower()]
-    raise SettingsError(f"expected true or false, got {_text(value)!r}")
+    raise SettingsError(f"expected true or false, got {_text(value)}")
 
 
 def _number(value: Any, kind: Callable[[Any], Any]) -> Any:
@@ -96,7 +99,7 @@ def parse_seed(value: Any) -> int:
     """The seed: a whole number from 0 to 2**63 - 1."""
     number = _number(value, int)
     if number is None or not 0 <= number < 2**63:
-        raise SettingsError(f"the seed is a whole number from 0 to 2**63 - 1, got {_text(value)!r}")
+        raise SettingsError(f"the seed is a whole number from 0 to 2**63 - 1, got {_text(value)}")
     return int(number)
 
 
@@ -104,7 +107,7 @@ def parse_tier(value: Any) -> str:
     """A tier name, in any case."""
     name = value.strip().lower() if isinstance(value, str) else None
     if name not in TIER_NAMES:
-        raise SettingsError(f"the tier is one of {', '.join(TIER_NAMES)}, got {_text(value)!r}")
+        raise SettingsError(f"the tier is one of {', '.join(TIER_NAMES)}, got {_text(value)}")
     return name
 
 
@@ -114,7 +117,7 @@ def parse_seconds(value: Any) -> float:
     if number is None or not 0 < number <= 86400:
         raise SettingsError(
             f"the maximum duration is a number of seconds above 0 and at most 86400, "
-            f"got {_text(value)!r}"
+            f"got {_text(value)}"
         )
     return float(number)
 
@@ -123,7 +126,7 @@ def parse_positive_seconds(value: Any) -> float:
     """A timeout: seconds above 0."""
     number = _number(value, float)
     if number is None or not 0 < number < math.inf:
-        raise SettingsError(f"expected a number of seconds above 0, got {_text(value)!r}")
+        raise SettingsError(f"expected a number of seconds above 0, got {_text(value)}")
     return float(number)
 
 
@@ -132,7 +135,7 @@ def parse_milliseconds(value: Any) -> float:
     number = _number(value, float)
     if number is None or not 0 <= number < math.inf:
         raise SettingsError(
-            f"expected a number of milliseconds of at least 0, got {_text(value)!r}"
+            f"expected a number of milliseconds of at least 0, got {_text(value)}"
         )
     return float(number)
 
@@ -142,7 +145,7 @@ def parse_rate(value: Any) -> float:
     number = _number(value, float)
     if number is None or not 0 < number < math.inf:
         raise SettingsError(
-            f"the rate limit is a number of requests per second above 0, got {_text(value)!r}"
+            f"the rate limit is a number of requests per second above 0, got {_text(value)}"
         )
     return float(number)
 
@@ -152,7 +155,7 @@ def parse_jobs(value: Any) -> int:
     number = _number(value, int)
     if number is None or not 1 <= number <= MAX_JOBS:
         raise SettingsError(
-            f"the number of jobs is a whole number from 1 to {MAX_JOBS}, got {_text(value)!r}"
+            f"the number of jobs is a whole number from 1 to {MAX_JOBS}, got {_text(value)}"
         )
     return int(number)
 
@@ -161,7 +164,7 @@ def parse_count(value: Any) -> int:
     """A whole number of at least 0."""
     number = _number(value, int)
     if number is None or number < 0:
-        raise SettingsError(f"expected a whole number of at least 0, got {_text(value)!r}")
+        raise SettingsError(f"expected a whole number of at least 0, got {_text(value)}")
     return int(number)
 
 
@@ -169,7 +172,7 @@ def parse_positive_count(value: Any) -> int:
     """A whole number of at least 1."""
     number = _number(value, int)
     if number is None or number < 1:
-        raise SettingsError(f"expected a whole number of at least 1, got {_text(value)!r}")
+        raise SettingsError(f"expected a whole number of at least 1, got {_text(value)}")
     return int(number)
 
 
@@ -178,7 +181,7 @@ def parse_port(value: Any) -> int:
     number = _number(value, int)
     if number is None or not 0 <= number <= 65535:
         raise SettingsError(
-            f"expected a port from 0 to 65535 (0: a free one), got {_text(value)!r}"
+            f"expected a port from 0 to 65535 (0: a free one), got {_text(value)}"
         )
     return int(number)
 
@@ -190,7 +193,7 @@ def parse_shard(value: Any) -> tuple[int, int]:
     if shard[0] is None or shard[1] is None or not 1 <= shard[0] <= shard[1] <= MAX_JOBS:
         raise SettingsError(
             f"the shard is I/N, this shard's number I from 1 to N and the number of shards N "
-            f"(at most {MAX_JOBS}), e.g. 2/3; got {_text(value)!r}"
+            f"(at most {MAX_JOBS}), e.g. 2/3; got {_text(value)}"
         )
     return int(shard[0]), int(shard[1])
 
@@ -198,7 +201,7 @@ def parse_shard(value: Any) -> tuple[int, int]:
 def parse_url(value: Any) -> str:
     """A server root: http(s)://host[:port], without the /v1 the suite adds."""
     if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-        raise SettingsError(f"the URL must start with http:// or https://, got {_text(value)!r}")
+        raise SettingsError(f"the URL must start with http:// or https://, got {_text(value)}")
     root = value.rstrip("/")
     if root.endswith("/v1"):
         raise SettingsError(
