@@ -396,7 +396,8 @@ def test_report_command_refuses_bad_input_in_one_line(
     assert out == ""
     assert err.count("\n") == 1
     assert re.fullmatch(
-        re.escape(f"lotuspay-contract report: error: {source}: ") + re.escape(reason).replace(r"\*", ".*"),
+        re.escape(f"lotuspay-contract report: error: {source}: ")
+        + re.escape(reason).replace(r"\*", ".*"),
         err.rstrip("\n"),
     )
     assert not page.exists()

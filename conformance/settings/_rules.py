@@ -134,9 +134,7 @@ def parse_milliseconds(value: Any) -> float:
     """A latency: milliseconds of at least 0."""
     number = _number(value, float)
     if number is None or not 0 <= number < math.inf:
-        raise SettingsError(
-            f"expected a number of milliseconds of at least 0, got {_text(value)}"
-        )
+        raise SettingsError(f"expected a number of milliseconds of at least 0, got {_text(value)}")
     return float(number)
 
 
@@ -180,9 +178,7 @@ def parse_port(value: Any) -> int:
     """A TCP port; 0 picks a free one."""
     number = _number(value, int)
     if number is None or not 0 <= number <= 65535:
-        raise SettingsError(
-            f"expected a port from 0 to 65535 (0: a free one), got {_text(value)}"
-        )
+        raise SettingsError(f"expected a port from 0 to 65535 (0: a free one), got {_text(value)}")
     return int(number)
 
 
