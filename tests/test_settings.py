@@ -271,3 +271,12 @@ def test_every_option_is_documented_and_named_once() -> None:
             flags[command].add(flag)
             if command == "plugin":
                 assert flag.startswith("--lotuspay-")
+
+
+def test_the_plugins_rerun_line_uses_its_own_flags() -> None:
+    given = {"base_url": "http://127.0.0.1:9", "api_key": KEY, "seed": "5", "strict": True}
+    line = rerun_command(load_settings("plugin", given, read_file=False, environ={}), "plugin")
+    assert line == (
+        'pytest --lotuspay-url http://127.0.0.1:9 --lotuspay-key "$LOTUSPAY_API_KEY" '
+        "--lotuspay-strict --lotuspay-seed 5"
+    )

@@ -100,6 +100,13 @@ class _Suite:
         self.worker = is_worker(config)
         self.sends_traffic = not self.worker or first_worker(config)
 
+    def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int) -> None:
+        """After a run that did not pass: the command that sends the same and judges the same."""
+        if exitstatus and not self.worker and self.checks:
+            from ..settings import rerun_command
+
+            terminalreporter.write_line(f"lotuspay rerun: {rerun_command(self.options, 'plugin')}")
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(
         self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
