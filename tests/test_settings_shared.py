@@ -84,3 +84,25 @@ def test_the_plugin_stays_inert_with_a_config_file_and_no_url(pytester: pytest.P
     result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=1)
     result.stdout.no_fnmatch_line("*lotuspay:*")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--lotuspay-diff", "--lotuspay-report-html"],
+        ["--lotuspay-diff", "--lotuspay-report-json"],
+        ["--lotuspay-report-har"],
+        ["--lotuspay-report-html"],
+        ["--junitxml"],
+    ],
+)
+def test_the_plugin_checks_every_report_path_before_any_request(
+    pytester: pytest.Pytester, extra: list[str]
+) -> None:
+    path = pytester.path / "missing" / "report.out"
+    result = pytester.runpytest(
+        "--lotuspay-url", "http://127.0.0.1:9", "--lotuspay-key", KEY, *extra, str(path)
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*lotuspay: cannot write the report {path}: the folder *"])
+    assert "unreachable" not in result.stdout.str() + result.stderr.str()

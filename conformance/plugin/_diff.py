@@ -50,7 +50,14 @@ class _Diff:
         from ..diff import DIFF_TIERS
         from ..redact import remember_secret
 
+        from ..report import unwritable
+        from ..settings import SettingsError, check_report_paths
+
         settings = plugin_settings(config)  # the key's presence and shape are checked there
+        try:  # before the first request, as every report's path
+            check_report_paths(settings, ("report_json", "report_html"), unwritable)
+        except SettingsError as exc:
+            raise pytest.UsageError(f"lotuspay: {exc}") from None
         remember_secret(settings.api_key)
         tier = DIFF_TIERS[settings.tier]
         self.batches = _BATCHES[tier.name]
