@@ -176,6 +176,11 @@ def test_pyproject_table_errors_name_the_table_key(tmp_path: Path) -> None:
 # -- the JSON Schema of the file -----------------------------------------------------------------
 
 
+def test_the_shipped_schema_is_the_one_the_option_table_gives() -> None:
+    # Regenerate: python -m lotuspay_contract.conformance.settings > schemas/config.schema.json
+    assert S.config_schema() == SCHEMA
+
+
 def test_the_schema_has_every_file_key_and_no_other() -> None:
     in_file = {o.key for o in OPTIONS if o.in_file}
     assert set(SCHEMA["properties"]) == in_file

@@ -49,7 +49,6 @@ class _Diff:
     def __init__(self, config: pytest.Config) -> None:
         from ..diff import DIFF_TIERS
         from ..redact import remember_secret
-
         from ..report import unwritable
         from ..settings import SettingsError, check_report_paths
 

@@ -27,6 +27,7 @@ from ._rules import (
     match_names,
     parse_key,
 )
+from ._schema import config_schema
 
 __all__ = [
     "COMMANDS",
@@ -43,6 +44,7 @@ __all__ = [
     "bad_key",
     "cache_dir",
     "check_report_paths",
+    "config_schema",
     "describe_settings",
     "find_config",
     "load_settings",
