@@ -31,7 +31,7 @@ def _no_config(monkeypatch: pytest.MonkeyPatch) -> None:
     ("argv", "message"),
     [
         (["run", "--tier"], "lotuspay-contract run: error: argument --tier: expected one argument"),
-        (["run", "--bogus"], "lotuspay-contract: error: unrecognized arguments: --bogus"),
+        (["run", "--bogus"], "lotuspay-contract run: error: unrecognized arguments: --bogus"),
         (["nope"], "lotuspay-contract: error: argument COMMAND: invalid choice: 'nope'"),
         (["checks", "--level", "sometimes"], "lotuspay-contract checks: error: argument --level"),
     ],

@@ -39,13 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_name in _COMMANDS:
         importlib.import_module(module_name).register(subparsers)
+    for sub in subparsers.choices.values():  # an unknown argument is its command's error
+        sub.set_defaults(command_parser=sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 findings, 2 usage or input error)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         status: int = args.handler(args)
     except SettingsError as exc:  # a bad option value, from any layer: one line, exit 2
