@@ -22,6 +22,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     f"{PKG}.schemas": set(),
     f"{PKG}.strategies": {f"{PKG}.schemas"},
     f"{C}.redact": set(),
+    # Options, their rules and the config file: beside redact, below every room that reads them.
+    f"{C}.settings": {f"{C}.redact"},
     f"{C}.validation": {f"{PKG}.schemas", f"{C}.redact"},
     f"{C}.client": {f"{C}.redact", f"{C}.validation"},
     f"{C}.mock": {f"{PKG}.schemas", f"{PKG}.strategies", f"{C}.redact", f"{C}.validation"},
@@ -29,6 +31,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         f"{PKG}.schemas",
         f"{PKG}.strategies",
         f"{C}.redact",
+        f"{C}.settings",
         f"{C}.validation",
         f"{C}.client",
     },
@@ -50,6 +53,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         f"{C}.report",
         f"{C}.mock",
         f"{C}.diff",
+        f"{C}.settings",
     },
     f"{C}.cli": {
         f"{PKG}.schemas",
@@ -61,6 +65,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         f"{C}.report",
         f"{C}.mock",
         f"{C}.diff",
+        f"{C}.settings",
     },
     # The facades re-export the rooms below them.
     C: {f"{C}.redact", f"{C}.validation", f"{C}.client", f"{C}.suite"},

@@ -396,7 +396,8 @@ def test_report_command_refuses_bad_input_in_one_line(
     assert out == ""
     assert err.count("\n") == 1
     assert re.fullmatch(
-        re.escape(f"lotuspay-contract report: {source}: ") + re.escape(reason).replace(r"\*", ".*"),
+        re.escape(f"lotuspay-contract report: error: {source}: ")
+        + re.escape(reason).replace(r"\*", ".*"),
         err.rstrip("\n"),
     )
     assert not page.exists()
@@ -409,8 +410,9 @@ def test_report_command_says_when_it_cannot_write(
     source.write_text(json.dumps(REPORT), encoding="utf-8")
     target = tmp_path / "missing" / "run.html"
     assert main(["report", str(source), "--html", str(target)]) == 2
-    assert capsys.readouterr().err == (
-        f"lotuspay-contract report: cannot write {target}: No such file or directory\n"
+    assert capsys.readouterr().err == (  # refused before anything is read or written
+        f"lotuspay-contract report: error: cannot write the report {target}: "
+        f"the folder {target.parent} does not exist\n"
     )
 
 

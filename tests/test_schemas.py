@@ -62,7 +62,8 @@ def test_ids_are_unique() -> None:
 
 def test_schema_files_are_exactly_the_named_ones() -> None:
     root = schemas.path("customer").parent
-    assert {p.stem for p in root.glob("*.json")} == set(schemas.NAMES)
+    # config.schema.json describes the tool's config file, not the API.
+    assert {p.stem for p in root.glob("*.json")} - {"config.schema"} == set(schemas.NAMES)
     assert {p.stem for p in (root / "strict").glob("*.json")} == set(schemas.NAMES)
 
 

@@ -13,6 +13,9 @@ import json
 import sys
 from typing import Any
 
+from ..settings import TIER_NAMES
+from ._options import add_settings_arguments, settings_from_args
+
 __all__ = ["catalogue", "register", "render_markdown", "render_table"]
 
 _LEVELS = ("MUST", "SHOULD", "MAY")
@@ -31,32 +34,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--format", choices=("table", "json", "markdown"), default="table", help="default: table"
     )
+    # Filters, not settings: matched in any case.
     parser.add_argument(
-        "--tier", choices=("smoke", "standard", "deep"), help="only the checks this tier runs"
+        "--tier", type=str.lower, choices=TIER_NAMES, help="only the checks this tier runs"
     )
-    parser.add_argument("--level", choices=_LEVELS, help="only the checks of this level")
-    add_checks_module_option(parser)
+    parser.add_argument(
+        "--level", type=str.upper, choices=_LEVELS, help="only the checks of this level"
+    )
+    add_settings_arguments(parser, "checks")
     parser.set_defaults(handler=run)
-
-
-def add_checks_module_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--checks-module`` (shared by ``run`` and ``checks``)."""
-    parser.add_argument(
-        "--checks-module",
-        action="append",
-        default=[],
-        metavar="MODULE",
-        help="load custom checks from this module: a dotted name importable from the current "
-        "directory or a path to a .py file (repeatable; installed packs of the entry point "
-        "group lotuspay_contract.checks are always loaded)",
-    )
 
 
 def catalogue(tier: str | None = None, level: str | None = None) -> list[dict[str, Any]]:
     """Return one entry per registered check, in catalogue order, as plain data."""
     from ..mock import FAULTS
-    from ..suite import all_checks
-    from ..suite._registry import CONTRACT_URL, RULE_TAGS, rule_tags
+    from ..suite import CONTRACT_URL, RULE_TAGS, all_checks, rule_tags
 
     rows = []
     for check in all_checks():
@@ -128,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     from ..suite import CheckPackError, load_checks
 
     try:
-        load_checks(args.checks_module)
+        load_checks(settings_from_args("checks", args).checks_module)
     except CheckPackError as exc:
         print(f"lotuspay-contract checks: error: {exc}", file=sys.stderr)
         return 2

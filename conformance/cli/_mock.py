@@ -6,67 +6,12 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from typing import Any
+
+from ..settings import Settings, resolve_names
+from ._options import add_settings_arguments, settings_from_args
 
 __all__ = ["register"]
-
-
-def _fault_name(value: str) -> str:
-    from ..mock._faults import FAULTS
-
-    if value not in FAULTS:
-        raise argparse.ArgumentTypeError(
-            f"unknown fault {value!r}; run 'lotuspay-contract faults' to list the valid names."
-        )
-    return value
-
-
-def _quirk_name(value: str) -> str:
-    from ..mock._quirks import QUIRKS
-
-    if value not in QUIRKS:
-        raise argparse.ArgumentTypeError(
-            f"unknown quirk {value!r}; run 'lotuspay-contract quirks' to list the valid names."
-        )
-    return value
-
-
-def _count(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = -1
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {value!r}.")
-    return number
-
-
-def _positive_seconds(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not 0 < number < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {value!r}.")
-    return number
-
-
-def _milliseconds(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not 0 <= number < float("inf"):
-        raise argparse.ArgumentTypeError(
-            f"expected a number of milliseconds of at least 0, got {value!r}."
-        )
-    return number
-
-
-def _positive_count(value: str) -> int:
-    number = _count(value)
-    if number == 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}.")
-    return number
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -80,88 +25,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "keys and prints them (or takes --api-key), and refuses any other key with 401"
         ),
     )
-    mock.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
-    mock.add_argument("--port", type=int, default=12111, help="port; 0 picks a free one")
-    mock.add_argument("--db", metavar="PATH", help="SQLite file that survives restarts (WAL)")
-    mock.add_argument(
-        "--api-key",
-        action="append",
-        dest="api_keys",
-        metavar="KEY",
-        help="issue this key (repeatable): only issued keys are accepted; default: two fresh "
-        "test keys, printed at start",
-    )
-    mock.add_argument(
-        "--accept-any-key",
-        action="store_true",
-        help="accept any well-formed sk_test_/sk_live_ key as its own account; a deviation from "
-        "the contract (a real server answers 401 to a key it never issued)",
-    )
-    mock.add_argument(
-        "--quirk",
-        action="append",
-        dest="quirks",
-        default=[],
-        type=_quirk_name,
-        metavar="NAME",
-        help="show this legal variation (repeatable); see 'lotuspay-contract quirks'",
-    )
-    mock.add_argument(
-        "--fault",
-        action="append",
-        dest="faults",
-        default=[],
-        type=_fault_name,
-        metavar="NAME",
-        help="simulate this bug (repeatable); see 'lotuspay-contract faults'",
-    )
-    mock.add_argument(
-        "--seed-customers", type=_count, default=0, metavar="N", help="customers per new account"
-    )
-    mock.add_argument(
-        "--latency-ms",
-        type=_milliseconds,
-        default=0.0,
-        metavar="MS",
-        help="wait MS milliseconds before each answer, as a slow server would (other requests "
-        "are served meanwhile); for benchmarks of slow targets; default 0",
-    )
-    mock.add_argument(
-        "--workers",
-        type=_positive_count,
-        default=1,
-        metavar="N",
-        help="serve from N processes sharing the port and the --db file (required with N > 1: "
-        "a memory database is per process); default 1",
-    )
-    limits = mock.add_argument_group(
-        "limits", "bounds on slow and greedy clients; the defaults suit any honest client"
-    )
-    limits.add_argument(
-        "--request-timeout",
-        type=_positive_seconds,
-        metavar="SECONDS",
-        help="a request must arrive whole within this of its first byte (default 10; else 408)",
-    )
-    limits.add_argument(
-        "--keep-alive-timeout",
-        type=_positive_seconds,
-        metavar="SECONDS",
-        help="close a connection idle this long between requests (default 5)",
-    )
-    limits.add_argument(
-        "--max-header-bytes",
-        type=_positive_count,
-        metavar="N",
-        help="largest request line and headers (default 65536; else 431)",
-    )
-    limits.add_argument(
-        "--max-connections",
-        type=_positive_count,
-        metavar="N",
-        help="open connections served at once (default 1000, or half the open-file "
-        "limit if lower); a new one beyond gets 503",
-    )
+    add_settings_arguments(mock, "mock")
     mock.set_defaults(handler=run_mock)
 
     faults = subparsers.add_parser(
@@ -184,76 +48,38 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     quirks.set_defaults(handler=run_quirks)
 
 
-def run_mock(args: argparse.Namespace) -> int:
-    """Serve the mock in the foreground until interrupted; return the exit status."""
-    import uvicorn
-
-    from ..mock._server import (
-        ServerLimits,
-        base_url,
-        bind_socket,
-        create_app,
-        issue_keys,
-        serve_workers,
-        uvicorn_config,
-    )
+def _announce(settings: Settings, url: str, issued: tuple[str, ...]) -> None:
+    """Print the URL (stdout, for scripts) and what is served (stderr)."""
     from ..redact import mask_key
 
-    if args.workers > 1 and not args.db:
-        print(
-            "lotuspay-contract mock: --workers needs --db FILE (a memory database is per "
-            "process, so workers would not share customers)",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        sock = bind_socket(args.host, args.port, workers=args.workers)
-    except OSError as exc:
-        print(
-            f"lotuspay-contract mock: cannot bind {args.host}:{args.port}: {exc}", file=sys.stderr
-        )
-        return 2
-    options = {
-        "accept_any_key": args.accept_any_key,
-        "faults": args.faults,
-        "quirks": args.quirks,
-        "seed_customers": args.seed_customers,
-        "latency_ms": args.latency_ms,
-    }
-    # Issued here, before any worker starts, so that every worker accepts the same keys.
-    issued = tuple(args.api_keys) if args.api_keys else issue_keys()
-    print(base_url(sock), flush=True)
+    s = settings
+    print(url, flush=True)
     # Keys the user chose are theirs: masked. Keys the mock made up are only good against this
     # process and the user needs them, so they are printed whole.
-    keys = ", ".join(mask_key(k) for k in issued) if args.api_keys else ", ".join(issued)
-    if args.accept_any_key:
+    keys = ", ".join(mask_key(k) for k in issued) if s.mock_api_keys else ", ".join(issued)
+    if s.mock_accept_any_key:
         keys = f"any sk_test_/sk_live_ (accept-any-key, not as the contract says; e.g. {keys})"
-    workers = f"; {args.workers} workers" if args.workers > 1 else ""
-    workers += f"; {args.latency_ms:g} ms latency" if args.latency_ms else ""
+    workers = f"; {s.mock_workers} workers" if s.mock_workers > 1 else ""
+    workers += f"; {s.mock_latency_ms:g} ms latency" if s.mock_latency_ms else ""
     print(
-        f"LotusPay mock: API under {base_url(sock)}/v1; storage {args.db or 'in memory'}"
-        f"{workers}; keys {keys}; faults {', '.join(args.faults) or 'none'}; "
-        f"quirks {', '.join(args.quirks) or 'none'}. Ctrl-C stops.",
+        f"LotusPay mock: API under {url}/v1; storage {s.mock_db or 'in memory'}"
+        f"{workers}; keys {keys}; faults {', '.join(s.faults) or 'none'}; "
+        f"quirks {', '.join(s.quirks) or 'none'}. Ctrl-C stops.",
         file=sys.stderr,
         flush=True,
     )
-    chosen = {
-        name: getattr(args, name)
-        for name in ("request_timeout", "keep_alive_timeout", "max_header_bytes", "max_connections")
-        if getattr(args, name) is not None
-    }
-    limits = ServerLimits(**chosen)
-    if args.workers > 1:
-        try:
-            status = serve_workers(
-                sock, args.workers, db_path=args.db, api_keys=issued, limits=limits, **options
-            )
-        finally:
-            sock.close()
-        print("LotusPay mock stopped.", file=sys.stderr)
-        return status
-    app = create_app(api_keys=issued, db_path=args.db, **options)
-    server = uvicorn.Server(uvicorn_config(app, args.host, args.port, limits=limits))
+
+
+def _serve_one(settings: Settings, sock: Any, issued: tuple[str, ...], limits: Any) -> int:
+    """Serve from this process until SIGINT or SIGTERM."""
+    import uvicorn
+
+    from ..mock import create_app, uvicorn_config
+
+    app = create_app(api_keys=issued, db_path=settings.mock_db, **_app_options(settings))
+    server = uvicorn.Server(
+        uvicorn_config(app, settings.mock_host, settings.mock_port, limits=limits)
+    )
     stopped_by: list[int] = []
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler
     # it found: install one that records it, so a requested stop exits 0 rather than -15.
@@ -268,15 +94,74 @@ def run_mock(args: argparse.Namespace) -> int:
             signal.signal(sig, handler)
         sock.close()
         app.state.store.close()
-    print("LotusPay mock stopped.", file=sys.stderr)
     return 0
+
+
+def _app_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "accept_any_key": settings.mock_accept_any_key,
+        "faults": settings.faults,
+        "quirks": settings.quirks,
+        "seed_customers": settings.mock_seed_customers,
+        "latency_ms": settings.mock_latency_ms,
+    }
+
+
+def run_mock(args: argparse.Namespace) -> int:
+    """Serve the mock in the foreground until interrupted; return the exit status."""
+    from ..mock import (
+        FAULTS,
+        QUIRKS,
+        ServerLimits,
+        base_url,
+        bind_socket,
+        issue_keys,
+        serve_workers,
+    )
+
+    settings = settings_from_args("mock", args)
+    settings = resolve_names(settings, "mock", faults=list(FAULTS), quirks=list(QUIRKS))
+    s = settings
+    try:
+        sock = bind_socket(s.mock_host, s.mock_port, workers=s.mock_workers)
+    except OSError as exc:
+        print(
+            f"lotuspay-contract mock: cannot bind {s.mock_host}:{s.mock_port}: {exc}",
+            file=sys.stderr,
+        )
+        return 2
+    # Issued here, before any worker starts, so that every worker accepts the same keys.
+    issued = tuple(s.mock_api_keys) if s.mock_api_keys else issue_keys()
+    _announce(s, base_url(sock), issued)
+    chosen = {
+        name: getattr(s, f"mock_{name}")
+        for name in ("request_timeout", "keep_alive_timeout", "max_header_bytes", "max_connections")
+        if getattr(s, f"mock_{name}") is not None
+    }
+    limits = ServerLimits(**chosen)
+    if s.mock_workers > 1:
+        try:
+            status = serve_workers(
+                sock,
+                s.mock_workers,
+                db_path=s.mock_db or "",  # given: the settings refuse workers without it
+                api_keys=issued,
+                limits=limits,
+                **_app_options(s),
+            )
+        finally:
+            sock.close()
+    else:
+        status = _serve_one(s, sock, issued, limits)
+    print("LotusPay mock stopped.", file=sys.stderr)
+    return status
 
 
 def run_faults(args: argparse.Namespace) -> int:
     """Print every fault with the rule it breaks."""
     import json
 
-    from ..mock._faults import FAULTS
+    from ..mock import FAULTS
 
     if args.format == "json":
         rows = [
@@ -297,7 +182,7 @@ def run_quirks(args: argparse.Namespace) -> int:
     """Print every quirk with the contract sentence that allows it."""
     import json
 
-    from ..mock._quirks import QUIRKS
+    from ..mock import QUIRKS
 
     if args.format == "json":
         rows = [

@@ -4,10 +4,12 @@ one merged JSON report (``report merge``, for the shards of a CI matrix)."""
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
+from ..settings import Settings, SettingsError
 from ..validation import UnreadableInput, read_json
+from ._options import add_settings_arguments, settings_from_args
+from ._run import check_reports
 
 __all__ = ["register"]
 
@@ -41,69 +43,44 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="RUN.json",
         help="a JSON report (- reads standard input), or 'merge' and several",
     )
-    parser.add_argument("--html", metavar="PATH", help="write the HTML page here")
-    parser.add_argument("--junitxml", metavar="PATH", help="write JUnit XML here")
-    parser.add_argument("--report-json", metavar="PATH", help="write the (merged) JSON report here")
-    parser.add_argument(
-        "--exit-status",
-        action="store_true",
-        help="exit 1 when the run's verdict is a fail (a check failed or erred, or the "
-        "deadline cut checks), as 'run' does",
-    )
+    add_settings_arguments(parser, "report")
     parser.set_defaults(handler=run)
 
 
-def _fail(message: str) -> int:
-    from ..redact import redact
-
-    print(f"lotuspay-contract report: {redact(message)}", file=sys.stderr)
-    return 2
-
-
-def run(args: argparse.Namespace) -> int:
-    """Read the report(s), merge them if asked, write each output; return the exit status."""
-    from ..report import (
-        MergeError,
-        NotAReport,
-        junit_xml_from_report,
-        merge_reports,
-        render_html,
-        report_exit_code,
-        write_json_report,
-    )
-
+def _names(args: argparse.Namespace) -> list[str]:
+    """The input reports; raise for a call that merges one or names several without merge."""
     merging = args.inputs[0] == _MERGE
-    names = args.inputs[1:] if merging else args.inputs
+    names: list[str] = args.inputs[1:] if merging else args.inputs
     if not names:
-        return _fail("report merge needs the JSON reports to merge")
+        raise SettingsError("report merge needs the JSON reports to merge")
     if len(names) > 1 and not merging:
-        return _fail("to merge several reports: lotuspay-contract report merge A.json B.json ...")
-    outputs = [
-        (p, kind)
-        for p, kind in ((args.report_json, "json"), (args.html, "html"), (args.junitxml, "junit"))
-        if p
-    ]
-    if not outputs:
-        return _fail("nothing to write: give --html, --junitxml or --report-json")
-    loaded: list[Any] = []
-    for name in names:
-        try:
-            loaded.append(read_json(name))
-        except UnreadableInput as exc:
-            return _fail(f"{name}: {exc}")
-    # Every output is rendered before any is written: a bad input leaves no half of them.
-    try:
-        report = merge_reports(loaded) if merging else loaded[0]
-        texts = {
-            "html": render_html(report) if args.html else "",
-            "junit": junit_xml_from_report(report) + "\n" if args.junitxml else "",
-        }
-    except (MergeError, NotAReport) as exc:
-        where = "" if merging else f"{names[0]}: "
-        return _fail(f"{where}{exc}")
-    except (KeyError, TypeError, ValueError) as exc:  # a report with a field of the wrong shape
-        return _fail(f"not a run report: {type(exc).__name__}: {exc}")
+        raise SettingsError(
+            "to merge several reports: lotuspay-contract report merge A.json B.json ..."
+        )
+    return names
+
+
+def _rendered(report: Any, settings: Settings) -> dict[str, str]:
+    """Every output's text: rendered before any is written, so a bad input leaves no half."""
+    from ..report import junit_xml_from_report, render_html
+
+    return {
+        "html": render_html(report) if settings.report_html else "",
+        "junit": junit_xml_from_report(report) + "\n" if settings.junitxml else "",
+    }
+
+
+def _write(settings: Settings, report: Any, texts: dict[str, str]) -> None:
+    from ..report import write_json_report
+
+    outputs = (
+        (settings.report_json, "json"),
+        (settings.report_html, "html"),
+        (settings.junitxml, "junit"),
+    )
     for path, kind in outputs:
+        if not path:
+            continue
         try:
             if kind == "json":
                 write_json_report(report, path)
@@ -111,6 +88,32 @@ def run(args: argparse.Namespace) -> int:
                 with open(path, "w", encoding="utf-8", errors="backslashreplace") as f:
                     f.write(texts[kind])
         except OSError as exc:
-            return _fail(f"cannot write {path}: {exc.strerror or exc}")
+            raise SettingsError(f"cannot write {path}: {exc.strerror or exc}") from None
         print(f"wrote {path}")
-    return report_exit_code(report) if args.exit_status else 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the report(s), merge them if asked, write each output; return the exit status."""
+    from ..report import MergeError, NotAReport, merge_reports, report_exit_code
+
+    settings = settings_from_args("report", args)
+    names = _names(args)
+    if not (settings.report_json or settings.report_html or settings.junitxml):
+        raise SettingsError("nothing to write: give --html, --junitxml or --report-json")
+    check_reports(settings, ("report_json", "report_html", "junitxml"))
+    loaded = []
+    for name in names:
+        try:
+            loaded.append(read_json(name))
+        except UnreadableInput as exc:
+            raise SettingsError(f"{name}: {exc}") from None
+    try:
+        report = merge_reports(loaded) if len(loaded) > 1 or args.inputs[0] == _MERGE else loaded[0]
+        texts = _rendered(report, settings)
+    except (MergeError, NotAReport) as exc:
+        where = "" if args.inputs[0] == _MERGE else f"{names[0]}: "
+        raise SettingsError(f"{where}{exc}") from None
+    except (KeyError, TypeError, ValueError) as exc:  # a report with a field of the wrong shape
+        raise SettingsError(f"not a run report: {type(exc).__name__}: {exc}") from None
+    _write(settings, report, texts)
+    return report_exit_code(report) if settings.exit_status else 0

@@ -18,7 +18,17 @@ from ._errors import ApiError
 from ._faults import FAULTS
 from ._layer import Fault
 from ._quirks import QUIRKS, Quirk
-from ._server import MockURL, ServerLimits, create_app, running_mock
+from ._server import (
+    MockURL,
+    ServerLimits,
+    base_url,
+    bind_socket,
+    create_app,
+    issue_keys,
+    running_mock,
+    serve_workers,
+    uvicorn_config,
+)
 
 __all__ = [
     "FAULTS",
@@ -28,6 +38,11 @@ __all__ = [
     "MockURL",
     "Quirk",
     "ServerLimits",
+    "base_url",
+    "bind_socket",
     "create_app",
+    "issue_keys",
     "running_mock",
+    "serve_workers",
+    "uvicorn_config",
 ]

@@ -28,6 +28,8 @@ from ._options import (
     _MARKER,
     ENV_KEY,
     OPTION_ALLOW_LIVE,
+    OPTION_CHECKS_MODULE,
+    OPTION_DIFF,
     OPTION_JOBS,
     OPTION_KEY,
     OPTION_LIVE_KEY,
@@ -44,12 +46,15 @@ from ._options import (
     OPTION_URL,
     LotusPayWarning,
     add_options,
+    check_given_options,
 )
 
 # pytest finds fixtures among a plugin module's attributes: re-exported here on purpose.
 __all__ = [
     "ENV_KEY",
     "OPTION_ALLOW_LIVE",
+    "OPTION_CHECKS_MODULE",
+    "OPTION_DIFF",
     "OPTION_JOBS",
     "OPTION_KEY",
     "OPTION_LIVE_KEY",
@@ -84,18 +89,20 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if use_diff(config):  # --lotuspay-diff: the diff's items instead of the suite's
         return
-    if config.getoption(OPTION_URL):
-        from ._suite import _Suite
-        from ._xdist import Controller, distributing
+    if not config.getoption(OPTION_URL):
+        check_given_options(config)
+        return
+    from ._suite import _Suite
+    from ._xdist import Controller, distributing
 
-        suite = _Suite(config)
-        config.pluginmanager.register(suite, "lotuspay-suite")
-        if distributing(config):  # the xdist controller: runs no item, merges the workers'
-            if getattr(config.option, "dist", "") == "each":
-                raise pytest.UsageError(
-                    "lotuspay: --dist each runs every check on every worker; use -n N alone."
-                )
-            config.pluginmanager.register(Controller(suite), "lotuspay-xdist")
+    suite = _Suite(config)
+    config.pluginmanager.register(suite, "lotuspay-suite")
+    if distributing(config):  # the xdist controller: runs no item, merges the workers'
+        if getattr(config.option, "dist", "") == "each":
+            raise pytest.UsageError(
+                "lotuspay: --dist each runs every check on every worker; use -n N alone."
+            )
+        config.pluginmanager.register(Controller(suite), "lotuspay-xdist")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
@@ -104,10 +111,12 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
         return None
     from ..redact import mask_key, redact
 
+    run = suite.settings
+    source = f", config {suite.options.config_file}" if suite.options.config_file else ""
     return [
         redact(
-            f"lotuspay: target {suite.settings.base_url}, key {mask_key(suite.settings.api_key)}, "
-            f"tier {suite.settings.tier.name}, seed {suite.settings.seed}, "
-            f"run {suite.settings.run_id}{', strict' if suite.settings.strict else ''}"
+            f"lotuspay: target {run.base_url}, key {mask_key(run.api_key)}, "
+            f"tier {run.tier.name}, seed {run.seed}, "
+            f"run {run.run_id}{', strict' if run.strict else ''}{source}"
         )
     ]

@@ -11,7 +11,6 @@ warnings. A deadline (``--lotuspay-max-duration``) bounds the whole session.
 from __future__ import annotations
 
 import contextlib
-import secrets
 import time
 import warnings
 from dataclasses import replace
@@ -19,37 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ._options import (
-    ENV_KEY,
-    OPTION_KEY,
-    OPTION_MAX_DURATION,
-    OPTION_REPORT_HTML,
-    OPTION_REPORT_JSON,
-    OPTION_SEED,
-    OPTION_STRICT,
-    OPTION_TIER,
-    OPTION_URL,
-    LotusPayWarning,
-    _key,
-)
+from ._options import OPTION_DIFF, OPTION_URL, LotusPayWarning, plugin_settings
 
 if TYPE_CHECKING:
     from ..diff import DiffResult, DiffSettings
 
-__all__ = ["OPTION_DIFF", "add_diff_option", "use_diff"]
+__all__ = ["use_diff"]
 
-OPTION_DIFF = "--lotuspay-diff"
+#: Batches per tier: one item each, so a long diff shows progress and fails by batch.
 _BATCHES = {"smoke": 1, "standard": 3, "deep": 6}
-
-
-def add_diff_option(group: Any) -> None:
-    """Add ``--lotuspay-diff`` to the plugin's option group."""
-    group.addoption(
-        OPTION_DIFF,
-        action="store_true",
-        help=f"with {OPTION_URL}: run the differential test against the embedded mock "
-        "instead of the conformance checks",
-    )
 
 
 def use_diff(config: pytest.Config) -> bool:
@@ -71,32 +48,27 @@ class _Diff:
 
     def __init__(self, config: pytest.Config) -> None:
         from ..diff import DIFF_TIERS
-
-        key = config.getoption(OPTION_KEY)
-        if not key:
-            raise pytest.UsageError(
-                f"{OPTION_DIFF} needs an API key: pass {OPTION_KEY} or set {ENV_KEY}."
-            )
-        try:
-            _key(key)
-        except Exception as exc:
-            raise pytest.UsageError(str(exc)) from None
         from ..redact import remember_secret
+        from ..report import unwritable
+        from ..settings import SettingsError, check_report_paths
 
-        remember_secret(key)
-        tier = DIFF_TIERS[config.getoption(OPTION_TIER)]
-        seed = config.getoption(OPTION_SEED)
+        settings = plugin_settings(config)  # the key's presence and shape are checked there
+        try:  # before the first request, as every report's path
+            check_report_paths(settings, ("report_json", "report_html"), unwritable)
+        except SettingsError as exc:
+            raise pytest.UsageError(f"lotuspay: {exc}") from None
+        remember_secret(settings.api_key)
+        tier = DIFF_TIERS[settings.tier]
         self.batches = _BATCHES[tier.name]
-        self.base = (config.getoption(OPTION_URL), key, tier)
-        self.seed = seed if seed is not None else secrets.randbelow(2**32)
-        self.strict = bool(config.getoption(OPTION_STRICT))
-        limit = config.getoption(OPTION_MAX_DURATION)
-        self.deadline = time.monotonic() + (limit if limit is not None else tier.max_duration)
+        self.base = (settings.base_url or "", settings.api_key or "", tier)
+        self.seed = settings.seed or 0
+        self.strict = settings.strict
+        self.deadline = time.monotonic() + settings.time_limit
         self.examples = max(tier.max_examples // self.batches, 1)
         self._mock: contextlib.ExitStack | None = None
         self._reference: tuple[str, str] | None = None
         self.results: list[DiffResult] = []
-        self.reports = (config.getoption(OPTION_REPORT_JSON), config.getoption(OPTION_REPORT_HTML))
+        self.reports = (settings.report_json, settings.report_html)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ._options import (
-    OPTION_ALLOW_LIVE,
-    OPTION_KEY,
-    OPTION_URL,
-)
+from ._options import ENV_KEY, OPTION_ALLOW_LIVE, OPTION_KEY, OPTION_URL, plugin_settings
 
 if TYPE_CHECKING:
     from ..client import LotusPayClient
@@ -57,15 +54,20 @@ def lotuspay_client(request: pytest.FixtureRequest) -> Iterator[LotusPayClient]:
     """
     from ..client import LotusPayClient
 
-    url = request.config.getoption(OPTION_URL)
-    key = request.config.getoption(OPTION_KEY)
-    if not url:
+    config = request.config
+    url = config.getoption(OPTION_URL)
+    key = config.getoption(OPTION_KEY) or os.environ.get(ENV_KEY)
+    allow_live = bool(config.getoption(OPTION_ALLOW_LIVE))
+    if url:  # the settings the suite uses: checked, with the environment and the config file
+        settings = plugin_settings(config)
+        url, key, allow_live = settings.base_url, settings.api_key, settings.allow_live
+    else:
         url = request.getfixturevalue("lotuspay_mock")
         issued = getattr(url, "api_keys", ())  # a conftest may override the fixture with a str
         if issued:
             key = issued[0]
         elif not (key and key.startswith("sk_test_")):
             key = "sk_test_" + secrets.token_hex(12)
-    client = LotusPayClient(url, key, allow_live=request.config.getoption(OPTION_ALLOW_LIVE))
+    client = LotusPayClient(url, key, allow_live=allow_live)
     with client:
         yield client

@@ -1,212 +1,120 @@
-"""The plugin's options: names as constants, one group, validators with full-sentence errors."""
+"""The plugin's options: generated from the settings' option table, in one group.
+
+Each option is added without ``type=`` or a default: the settings' parsers check the values
+when the plugin is used (``--lotuspay-url`` or ``--lotuspay-diff``), together with the
+environment and the config file, so a stray ``LOTUSPAY_*`` variable never breaks a pytest run
+that does not use the plugin, and loading the plugin imports nothing heavy.
+"""
 
 from __future__ import annotations
 
-import argparse
-import os
-import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import pytest
 
-OPTION_URL: Final = "--lotuspay-url"
-OPTION_KEY: Final = "--lotuspay-key"
-OPTION_LIVE_KEY: Final = "--lotuspay-live-key"
-OPTION_SECOND_KEY: Final = "--lotuspay-second-key"
-OPTION_TIER: Final = "--lotuspay-tier"
-OPTION_STRICT: Final = "--lotuspay-strict"
-OPTION_ALLOW_LIVE: Final = "--lotuspay-allow-live"
-OPTION_REPORT_JSON: Final = "--lotuspay-report-json"
-OPTION_REPORT_HTML: Final = "--lotuspay-report-html"
-OPTION_REPORT_HAR: Final = "--lotuspay-report-har"
-OPTION_SEED: Final = "--lotuspay-seed"
-OPTION_MAX_DURATION: Final = "--lotuspay-max-duration"
-OPTION_CHECKS_MODULE: Final = "--lotuspay-checks-module"
-OPTION_RATE_LIMIT: Final = "--lotuspay-rate-limit"
-OPTION_OPERATIONS: Final = "--lotuspay-operations"
-OPTION_JOBS: Final = "--lotuspay-jobs"
-ENV_KEY: Final = "LOTUSPAY_API_KEY"
-_TIERS: Final = ("smoke", "standard", "deep")
+from ..settings import OPTIONS, SettingsError, find_config, load_settings, options_for
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+
+__all__ = [
+    "ENV_KEY",
+    "OPTION_ALLOW_LIVE",
+    "OPTION_CHECKS_MODULE",
+    "OPTION_DIFF",
+    "OPTION_JOBS",
+    "OPTION_KEY",
+    "OPTION_LIVE_KEY",
+    "OPTION_MAX_DURATION",
+    "OPTION_OPERATIONS",
+    "OPTION_RATE_LIMIT",
+    "OPTION_REPORT_HAR",
+    "OPTION_REPORT_HTML",
+    "OPTION_REPORT_JSON",
+    "OPTION_SECOND_KEY",
+    "OPTION_SEED",
+    "OPTION_STRICT",
+    "OPTION_TIER",
+    "OPTION_URL",
+    "LotusPayWarning",
+    "add_options",
+    "check_given_options",
+    "plugin_settings",
+]
+
+_FLAGS: Final = {o.name: o.flag_for("plugin") for o in options_for("plugin")}
+OPTION_URL: Final = _FLAGS["base_url"]
+OPTION_KEY: Final = _FLAGS["api_key"]
+OPTION_LIVE_KEY: Final = _FLAGS["live_key"]
+OPTION_SECOND_KEY: Final = _FLAGS["second_api_key"]
+OPTION_TIER: Final = _FLAGS["tier"]
+OPTION_STRICT: Final = _FLAGS["strict"]
+OPTION_ALLOW_LIVE: Final = _FLAGS["allow_live"]
+OPTION_REPORT_JSON: Final = _FLAGS["report_json"]
+OPTION_REPORT_HTML: Final = _FLAGS["report_html"]
+OPTION_REPORT_HAR: Final = _FLAGS["report_har"]
+OPTION_SEED: Final = _FLAGS["seed"]
+OPTION_MAX_DURATION: Final = _FLAGS["max_duration"]
+OPTION_CHECKS_MODULE: Final = _FLAGS["checks_module"]
+OPTION_RATE_LIMIT: Final = _FLAGS["rate_limit"]
+OPTION_OPERATIONS: Final = _FLAGS["operations"]
+OPTION_JOBS: Final = _FLAGS["jobs"]
+OPTION_DIFF: Final = _FLAGS["diff"]
+ENV_KEY: Final = str(next(o.env for o in OPTIONS if o.name == "api_key"))
 _MARKER: Final = "lotuspay_check"
-_KEY_SHAPE: Final = re.compile(r"sk_(?:test|live)_[!-~]+")
+_SETTINGS: Final = pytest.StashKey["Settings"]()
+_ACTIONS: Final = {"flag": "store_true", "repeat": "append", "csv": "append"}
 
 
 class LotusPayWarning(UserWarning):
     """A SHOULD (or MAY) finding: reported, failing only with --lotuspay-strict."""
 
 
-def _url(text: str) -> str:
-    if not text.startswith(("http://", "https://")):
-        raise argparse.ArgumentTypeError(
-            f"The LotusPay URL must start with http:// or https://, but {text!r} does not."
-        )
-    root = text.rstrip("/")
-    if root.endswith("/v1"):
-        raise argparse.ArgumentTypeError(
-            f"The LotusPay URL is the server root: drop /v1 (give {root[:-3]!r}, not {text!r})."
-        )
-    return root
-
-
-def _rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(
-            f"The rate limit is a number of requests per second above 0, but {text!r} was given."
-        )
-    return value
-
-
-def _operations(text: str) -> list[str]:
-    from ..suite import OPERATION_IDS, unknown_operations
-
-    items = [item.strip() for item in text.split(",") if item.strip()]
-    unknown = unknown_operations(items)
-    if unknown or not items:
-        raise argparse.ArgumentTypeError(
-            f"Unknown operation {', '.join(unknown) or '(none given)'}: give OpenAPI operation "
-            f"ids separated by commas (known: {', '.join(OPERATION_IDS.values())})."
-        )
-    return items
-
-
-def _tier(text: str) -> str:
-    if text not in _TIERS:
-        raise argparse.ArgumentTypeError(
-            f"The tier must be one of {', '.join(_TIERS)}, but {text!r} was given."
-        )
-    return text
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(
-            f"The seed must be a whole number from 0 to 2**63 - 1, but {text!r} was given."
-        )
-    return value
-
-
-def _jobs(text: str) -> int:
-    value = int(text) if text.isdigit() else 0
-    if not 1 <= value <= 64:
-        raise argparse.ArgumentTypeError(
-            f"The number of threads must be a whole number from 1 to 64, but {text!r} was given."
-        )
-    return value
-
-
-def _max_duration(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 86400:
-        raise argparse.ArgumentTypeError(
-            f"The maximum duration is a number of seconds above 0 and at most 86400, "
-            f"but {text!r} was given."
-        )
-    return value
-
-
-def _key(text: str) -> str:
-    # Nothing is trimmed: " sk_live_x" is refused, not taken for a key of some mode.
-    if not _KEY_SHAPE.fullmatch(text):
-        raise argparse.ArgumentTypeError(
-            "A LotusPay secret key starts with sk_test_ or sk_live_ and has no spaces around it; "
-            "the key given does not."
-        )
-    return text
-
-
 def add_options(parser: pytest.Parser) -> None:
     """Add the plugin's options to pytest's parser, in one group."""
     group = parser.getgroup("lotuspay", "LotusPay conformance suite")
-    group.addoption(
-        OPTION_URL,
-        type=_url,
-        metavar="URL",
-        help="run the conformance suite against this server root",
-    )
-    # No type= here: argparse would apply it to the environment default, and a stray variable
-    # must not break pytest runs that never use the plugin. _Suite checks the key instead.
-    group.addoption(
-        OPTION_KEY,
-        default=os.environ.get(ENV_KEY),
-        metavar="KEY",
-        help=f"secret key (default: ${ENV_KEY}); never printed",
-    )
-    group.addoption(
-        OPTION_LIVE_KEY,
-        type=_key,
-        metavar="KEY",
-        help="a live key too, to check that live and test modes are separate",
-    )
-    group.addoption(
-        OPTION_SECOND_KEY,
-        type=_key,
-        metavar="KEY",
-        help="a test key of a second account, to check that accounts are isolated",
-    )
-    group.addoption(
-        OPTION_TIER,
-        type=_tier,
-        default="standard",
-        metavar="TIER",
-        help="smoke, standard (default) or deep",
-    )
-    group.addoption(OPTION_STRICT, action="store_true", help="SHOULD findings fail too")
-    group.addoption(
-        OPTION_ALLOW_LIVE,
-        action="store_true",
-        help="allow writes with an sk_live_ key (refused by default)",
-    )
-    group.addoption(OPTION_REPORT_JSON, metavar="PATH", help="write the JSON report here")
-    group.addoption(OPTION_REPORT_HTML, metavar="PATH", help="write the HTML report page here")
-    group.addoption(OPTION_REPORT_HAR, metavar="PATH", help="record the traffic here as HAR 1.2")
-    group.addoption(OPTION_SEED, type=_seed, metavar="N", help="seed for generated data")
-    group.addoption(
-        OPTION_MAX_DURATION,
-        type=_max_duration,
-        metavar="SECONDS",
-        help="stop the suite after this long; what was not run is skipped as 'not run: "
-        "deadline' and fails the session (default per tier: smoke 120, standard 600, deep 1800)",
-    )
-    group.addoption(
-        OPTION_CHECKS_MODULE,
-        action="append",
-        default=[],
-        metavar="MODULE",
-        help="load custom checks from this module: a dotted name importable from the current "
-        "directory or a path to a .py file (repeatable; installed packs of the entry point "
-        "group lotuspay_contract.checks are always loaded)",
-    )
-    group.addoption(
-        OPTION_RATE_LIMIT,
-        type=_rate,
-        metavar="N",
-        help="send at most N requests per second, retries included (default: no limit)",
-    )
-    group.addoption(
-        OPTION_OPERATIONS,
-        type=_operations,
-        metavar="ID,...",
-        help="only the checks that exercise these OpenAPI operation ids, e.g. createCustomer",
-    )
-    group.addoption(
-        OPTION_JOBS,
-        type=_jobs,
-        default=1,
-        metavar="N",
-        help="threads a long check (the state machine, the fuzz phase) runs its fixed parts in; "
-        "under pytest-xdist, per worker (default 1; the parts and verdicts do not depend on it)",
-    )
-    from ._diff import add_diff_option
+    for option in options_for("plugin"):
+        extra = {"metavar": option.metavar} if option.metavar else {}
+        action = _ACTIONS.get(option.many)
+        env = f" [${option.env}]" if option.env else ""
+        group.addoption(
+            option.flag_for("plugin"),
+            dest=f"lotuspay_{option.name}",
+            default=None,
+            help=f"{option.help}{env}",
+            **({"action": action} if action else {}),
+            **extra,
+        )
 
-    add_diff_option(group)
+
+def _given(config: pytest.Config) -> dict[str, object]:
+    return {o.name: config.getoption(f"lotuspay_{o.name}") for o in options_for("plugin")}
+
+
+def check_given_options(config: pytest.Config) -> None:
+    """Refuse a bad ``--lotuspay-*`` value given on the command line, even when the plugin is
+    not used: only those values are read (not the environment, not a config file)."""
+    given = {name: value for name, value in _given(config).items() if value}
+    if given:
+        try:
+            load_settings("plugin", given, read_file=False, environ={})
+        except SettingsError as exc:
+            raise pytest.UsageError(f"lotuspay: {exc}") from None
+
+
+def plugin_settings(config: pytest.Config) -> Settings:
+    """Return the settings of this pytest run, built once: the ``--lotuspay-*`` options over
+    the environment over the config file found from the invocation directory (else pytest's
+    rootdir) upward; a bad value is a ``pytest.UsageError`` naming where it came from."""
+    if _SETTINGS in config.stash:
+        return config.stash[_SETTINGS]
+    given = _given(config)
+    try:
+        start = config.invocation_params.dir
+        if find_config(start) is None:
+            start = config.rootpath
+        settings = load_settings("plugin", given, start=start)
+    except SettingsError as exc:
+        raise pytest.UsageError(f"lotuspay: {exc}") from None
+    config.stash[_SETTINGS] = settings
+    return settings

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import argparse
-import secrets
 import time
 import warnings
 from collections import Counter
@@ -12,28 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ._options import (
-    _MARKER,
-    ENV_KEY,
-    OPTION_ALLOW_LIVE,
-    OPTION_CHECKS_MODULE,
-    OPTION_JOBS,
-    OPTION_KEY,
-    OPTION_LIVE_KEY,
-    OPTION_MAX_DURATION,
-    OPTION_OPERATIONS,
-    OPTION_RATE_LIMIT,
-    OPTION_REPORT_HAR,
-    OPTION_REPORT_HTML,
-    OPTION_REPORT_JSON,
-    OPTION_SECOND_KEY,
-    OPTION_SEED,
-    OPTION_STRICT,
-    OPTION_TIER,
-    OPTION_URL,
-    LotusPayWarning,
-    _key,
-)
+from ._options import _MARKER, LotusPayWarning, plugin_settings
 from ._xdist import (
     first_worker,
     is_worker,
@@ -45,7 +22,31 @@ from ._xdist import (
 
 if TYPE_CHECKING:
     from ..report import HarRecorder
+    from ..settings import Settings
     from ..suite import Check, CheckResult, RunResult, Session
+
+#: The reports the plugin writes (pytest's own --junitxml is checked beside them).
+_REPORTS = ("report_json", "report_html", "report_har")
+
+
+def _checked(config: pytest.Config) -> Settings:
+    """The run's settings with its operation ids spelled as the suite does and its report paths
+    checked: every usage error before the first request."""
+    from ..report import unwritable
+    from ..settings import SettingsError, check_report_paths, resolve_names
+    from ..suite import OPERATION_IDS, CheckPackError, load_checks
+
+    settings = plugin_settings(config)
+    try:
+        load_checks(settings.checks_module)  # custom checks: the modules given and the packs
+        settings = resolve_names(settings, "plugin", operations=list(OPERATION_IDS.values()))
+        check_report_paths(settings, _REPORTS, unwritable)
+        junit = getattr(config.option, "xmlpath", None)
+        if junit and (problem := unwritable(junit)) is not None:
+            raise SettingsError(problem)
+    except (SettingsError, CheckPackError) as exc:
+        raise pytest.UsageError(f"lotuspay: {exc}") from None
+    return settings
 
 
 class _Suite:
@@ -53,66 +54,42 @@ class _Suite:
 
     def __init__(self, config: pytest.Config) -> None:
         from ..redact import remember_secret
-        from ..suite import (
-            TIERS,
-            CheckPackError,
-            RunSettings,
-            load_checks,
-            max_duration_for,
-            new_run_id,
-        )
+        from ..suite import TIERS, RunSettings, new_run_id
 
-        key = config.getoption(OPTION_KEY)
-        if not key:
-            raise pytest.UsageError(
-                f"{OPTION_URL} needs an API key: pass {OPTION_KEY} or set {ENV_KEY}."
-            )
+        options = self.options = _checked(config)
         self.recorder: HarRecorder | None = None  # records from here, before the run starts
-        try:
-            _key(key)
-            if har := config.getoption(OPTION_REPORT_HAR):
-                from ..report import HarRecorder
+        if options.report_har:
+            from ..report import HarRecorder
 
-                self.recorder = HarRecorder.for_path(har, [key, config.getoption(OPTION_LIVE_KEY)])
-        except (argparse.ArgumentTypeError, OSError) as exc:
-            raise pytest.UsageError(str(exc)) from None
-        remember_secret(key)
-        remember_secret(config.getoption(OPTION_LIVE_KEY))
-        try:  # custom checks: the modules given and the installed packs' entry points
-            load_checks(config.getoption(OPTION_CHECKS_MODULE))
-        except CheckPackError as exc:
-            raise pytest.UsageError(str(exc)) from None
-        seed = config.getoption(OPTION_SEED)
+            try:
+                self.recorder = HarRecorder.for_path(
+                    options.report_har, [options.api_key, options.live_key]
+                )
+            except OSError as exc:
+                raise pytest.UsageError(f"lotuspay: {exc}") from None
+        for secret in (options.api_key, options.live_key, options.second_api_key):
+            remember_secret(secret)
         # Under xdist every worker takes the controller's run id and seed: one run, one data set.
-        run_id, seed = worker_run(config) or (
-            new_run_id(),
-            seed if seed is not None else secrets.randbelow(2**32),
-        )
+        run_id, seed = worker_run(config) or (new_run_id(), options.seed or 0)
         self.settings = RunSettings(
-            base_url=config.getoption(OPTION_URL),
-            api_key=key,
-            tier=TIERS[config.getoption(OPTION_TIER)],
+            base_url=options.base_url or "",
+            api_key=options.api_key,
+            tier=TIERS[options.tier],
             seed=seed,
             run_id=run_id,
-            strict=config.getoption(OPTION_STRICT),
-            allow_live=config.getoption(OPTION_ALLOW_LIVE),
-            live_key=config.getoption(OPTION_LIVE_KEY),
-            second_key=config.getoption(OPTION_SECOND_KEY),
+            strict=options.strict,
+            allow_live=options.allow_live,
+            live_key=options.live_key,
+            second_key=options.second_api_key,
         )
-        self.report_path: str | None = config.getoption(OPTION_REPORT_JSON)
-        self.html_path: str | None = config.getoption(OPTION_REPORT_HTML)
-        from ..report import unwritable
-
-        junit = getattr(config.option, "xmlpath", None)
-        for path in (self.report_path, self.html_path, junit):
-            if path and (problem := unwritable(path)) is not None:
-                raise pytest.UsageError(f"lotuspay: {problem}")
-        self.rate_limit: float | None = config.getoption(OPTION_RATE_LIMIT)
+        self.report_path: str | None = options.report_json
+        self.html_path: str | None = options.report_html
+        self.rate_limit: float | None = options.rate_limit
         if self.rate_limit:  # the run's rate: xdist workers share it
             self.rate_limit /= worker_count(config)
-        self.operations: list[str] | None = config.getoption(OPTION_OPERATIONS)
-        self.jobs: int = config.getoption(OPTION_JOBS)
-        self.max_duration = max_duration_for(self.settings, config.getoption(OPTION_MAX_DURATION))
+        self.operations = list(options.operations) if options.operations else None
+        self.jobs: int = options.jobs
+        self.max_duration = options.time_limit
         self.started: float | None = None
         self.checks: list[Check] = []
         self.session: Session | None = None
@@ -122,6 +99,13 @@ class _Suite:
         #: An xdist worker: runs the scenario items it is handed, sends its results on.
         self.worker = is_worker(config)
         self.sends_traffic = not self.worker or first_worker(config)
+
+    def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int) -> None:
+        """After a run that did not pass: the command that sends the same and judges the same."""
+        if exitstatus and not self.worker and self.checks:
+            from ..settings import rerun_command
+
+            terminalreporter.write_line(f"lotuspay rerun: {rerun_command(self.options, 'plugin')}")
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(

@@ -193,24 +193,25 @@ class Controller:
         cut = report["summary"]["not_run_deadline"] or self.lost
         if cut and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
-        suite = self.suite
-        writers: list[tuple[str | None, Any]] = []
-        if suite.report_path or suite.html_path:
-            from ..report import write_html_report, write_json_report
+        for path, write in self._writers():
+            try:
+                write(report, path)
+            except Exception as exc:  # one report failing must not lose the others
+                _say(session, f"lotuspay: cannot write {path}: {type(exc).__name__}: {exc}")
 
-            writers += [
-                (suite.report_path, write_json_report),
-                (suite.html_path, write_html_report),
-            ]
+    def _writers(self) -> list[tuple[str, Any]]:
+        """Each report asked for, with the function that writes it."""
+        from ..report import write_html_report, write_json_report
+
+        suite = self.suite
+        writers: list[tuple[str | None, Any]] = [
+            (suite.report_path, write_json_report),
+            (suite.html_path, write_html_report),
+        ]
         if suite.recorder is not None:
             texts = [o["har"] for o in self.outputs if o.get("har")]
             writers.append((suite.recorder.path, lambda r, p: _write_har(texts, r, p)))
-        for path, write in writers:
-            if path:
-                try:
-                    write(report, path)
-                except Exception as exc:  # one report failing must not lose the others
-                    _say(session, f"lotuspay: cannot write {path}: {type(exc).__name__}: {exc}")
+        return [(path, write) for path, write in writers if path]
 
     def _merged(self) -> dict[str, Any]:
         """Return the run's report: every selected check once, in the order selected; a

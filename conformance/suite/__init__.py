@@ -20,13 +20,16 @@ from ._failure import CheckFailure
 from ._operations import OPERATION_IDS, check_operations, unknown_operations
 from ._packs import ENTRY_POINT_GROUP, CheckPackError, load_checks
 from ._registry import (
+    CONTRACT_URL,
     FAMILIES,
+    RULE_TAGS,
     TIER_NAMES,
     Check,
     Rule,
     all_checks,
     get_check,
     response_check,
+    rule_tags,
     scenario_check,
 )
 from ._runner import (
@@ -51,6 +54,7 @@ from ._runner import (
 )
 
 __all__ = [
+    "CONTRACT_URL",
     "DEADLINE_REASON",
     "DEFAULT_MAX_DURATION",
     "ENTRY_POINT_GROUP",
@@ -58,6 +62,7 @@ __all__ = [
     "INTERRUPTED_REASON",
     "NO_EVIDENCE_REASON",
     "OPERATION_IDS",
+    "RULE_TAGS",
     "RUN_METADATA_KEY",
     "TIERS",
     "TIER_NAMES",
@@ -84,6 +89,7 @@ __all__ = [
     "open_session",
     "response_check",
     "response_result",
+    "rule_tags",
     "run_check",
     "run_suite",
     "run_traffic",

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
+from ..settings import TIER_NAMES
 from ..validation import RULE_TAGS, Level, level_of_tags
 from ._packs import PACK_RULE_TAGS, CheckPackError, Rule, pack_family, pack_rule_ids
 
@@ -40,7 +41,6 @@ __all__ = [
     "scenario_check",
 ]
 
-TIER_NAMES = ("smoke", "standard", "deep")
 
 #: Family name -> what it covers, in catalogue order; check packs' families follow as loaded.
 FAMILIES: dict[str, str] = {

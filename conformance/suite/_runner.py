@@ -34,6 +34,7 @@ from ..client import (
     key_mode,
 )
 from ..redact import remember_secret
+from ..settings import DEFAULT_MAX_DURATION
 from ..validation import Level
 from . import checks as _builtin_checks  # noqa: F401  (registers the built-in checks)
 from ._context import CheckContext, NotExercised, RunSettings, Session
@@ -73,10 +74,7 @@ __all__ = [
 
 _NO_REMIT_REASON: Final = "no answer of the kind it judges was seen"
 
-#: Seconds a run may take, per tier: measured against the mock smoke takes ~4 s, standard ~7 s
-#: and deep ~50 s; a real server over the internet is many times slower, and a hostile one
-#: (always 429, dripping bytes) would otherwise hold a run for ever.
-DEFAULT_MAX_DURATION: Final = {"smoke": 120.0, "standard": 600.0, "deep": 1800.0}
+#: Seconds a run may take, per tier: the settings' one deadline rule.
 # Of the run's time, the share all retry waits together may take.
 _RETRY_SHARE: Final = 0.25
 

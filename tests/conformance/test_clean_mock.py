@@ -94,7 +94,7 @@ def test_cli_fails_with_a_mock_fault(capsys: pytest.CaptureFixture[str]) -> None
     ("argv", "message"),
     [
         (["--checks", "CUS-NOPE-001"], "unknown check CUS-NOPE-001"),
-        (["--seed", "x"], "the seed must be an integer"),
+        (["--seed", "x"], "--seed: the seed is a whole number from 0 to 2**63 - 1, got 'x'"),
         (["--base-url", "ftp://x"], "must start with http://"),
         (["--mock-fault", "no_such_fault"], "unknown mock fault no_such_fault"),
     ],
