@@ -140,8 +140,10 @@ def test_every_room_says_what_it_holds_and_may_import() -> None:
 
 @pytest.mark.parametrize(("module", "path"), MODULES, ids=[m for m, _ in MODULES])
 def test_modules_stay_small(module: str, path: Path) -> None:
+    # The main size rule is the function gate (ruff C901, max-complexity 10); this generous
+    # cap only catches a module that has grown into two, without inviting code golf.
     lines = path.read_text(encoding="utf-8").count("\n")
-    assert lines <= 420, f"{module} has {lines} lines: split it by what it does"
+    assert lines <= 600, f"{module} has {lines} lines: split it by what it does"
 
 
 def test_tests_benchmarks_and_examples_use_the_one_import_name() -> None:
