@@ -28,7 +28,7 @@ def _difference(difference: Difference) -> dict[str, Any]:
         "target": difference.target,
         "rule": difference.rule,
         "clause": f"{CONTRACT}#{difference.rule}" if difference.rule else None,
-        "level": difference.level,
+        "level": difference.level.value,
         "summary": difference.summary,
     }
 
