@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from ..errors import LotusPayContractError
 from ._options import (
     ENV_KEY,
     OPTION_KEY,
@@ -184,7 +185,7 @@ class _DiffCollector(pytest.Collector):
         return []
 
 
-class DiffFailure(AssertionError):
+class DiffFailure(LotusPayContractError, AssertionError):
     """A failing difference, with the shortest sequence that shows it."""
 
 

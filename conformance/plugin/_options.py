@@ -9,6 +9,8 @@ from typing import Final
 
 import pytest
 
+from ..errors import LotusPayContractError
+
 OPTION_URL: Final = "--lotuspay-url"
 OPTION_KEY: Final = "--lotuspay-key"
 OPTION_LIVE_KEY: Final = "--lotuspay-live-key"
@@ -31,7 +33,7 @@ _MARKER: Final = "lotuspay_check"
 _KEY_SHAPE: Final = re.compile(r"sk_(?:test|live)_[!-~]+")
 
 
-class LotusPayWarning(UserWarning):
+class LotusPayWarning(LotusPayContractError, UserWarning):
     """A SHOULD (or MAY) finding: reported, failing only with --lotuspay-strict."""
 
 

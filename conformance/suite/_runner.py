@@ -33,6 +33,7 @@ from ..client import (
     TargetError,
     key_mode,
 )
+from ..errors import LotusPayContractError
 from ..redact import remember_secret
 from ..validation import Level
 from . import checks as _builtin_checks  # noqa: F401  (registers the built-in checks)
@@ -81,7 +82,7 @@ DEFAULT_MAX_DURATION: Final = {"smoke": 120.0, "standard": 600.0, "deep": 1800.0
 _RETRY_SHARE: Final = 0.25
 
 
-class TargetUnreachable(Exception):
+class TargetUnreachable(LotusPayContractError):
     """The target cannot be reached at all (nothing listens, DNS, TLS): no verdict possible."""
 
 
