@@ -11,12 +11,13 @@ import json
 from typing import Any
 
 from ..redact import redact, redact_data
+from ..validation import CONTRACT_PATH
 from ._compare import Difference
 from ._runner import DiffResult, Finding, Step
 
 __all__ = ["diff_report_data", "render_diff_html", "render_diff_text"]
 
-CONTRACT = "docs/contract.md"
+CONTRACT = CONTRACT_PATH
 
 
 def _difference(difference: Difference) -> dict[str, Any]:
