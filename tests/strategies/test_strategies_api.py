@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import find, given
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from strategy_helpers import PROFILE
@@ -72,9 +72,13 @@ STRATEGY_FUNCTIONS = [
 def test_pinned_clock_bounds_created_and_refuses_bad_epochs() -> None:
     from hypothesis.errors import InvalidArgument
 
-    with strategies.pinned_clock(1_500_000_000):
-        for _ in range(20):
-            assert strategies.customers().example()["created"] <= 1_500_000_000
+    @settings(PROFILE, max_examples=20)
+    @given(strategies.customers())
+    def created_is_bounded(customer: dict[str, Any]) -> None:
+        assert customer["created"] <= 1_500_000_000
+
+    with strategies.pinned_clock(1_500_000_000):  # the clock is read as each example is drawn
+        created_is_bounded()
     with (
         pytest.raises(InvalidArgument, match="epoch='soon'"),
         strategies.pinned_clock("soon"),  # type: ignore[arg-type]
