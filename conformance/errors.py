@@ -3,13 +3,13 @@
 ``except LotusPayContractError`` catches anything the toolkit raises on purpose; a type that
 also means a builtin kind of failure inherits that builtin too (a failing verdict is an
 ``AssertionError``, a bad file a ``ValueError``, the warning a ``UserWarning``), as Hypothesis'
-``errors.py`` does. Each class lives in the room that raises it and is exported by that room's
-facade; this module imports nothing, so every room can build on it. The tree (a test keeps it
-complete and true)::
+``errors.py`` does. Each class lives in the room that raises it (the tree names the room), next
+to the code that gives it meaning; this module imports nothing, so every room can build on it.
+The tree (tests/test_errors.py keeps it complete and true: every class, its room, its builtin)::
 
     LotusPayContractError
     ├── UnreadableInput            validation: a file or stream cannot be read, or is not JSON
-    ├── HarError [ValueError]      validation: a file is not a HAR capture (bad version, shape)
+    ├── HarError [ValueError]      validation: a file is not a HAR document we can read
     ├── TargetError                client: the target gave no usable answer (connect, timeout,
     │                              too large, protocol); carries the masked curl line
     ├── LiveWriteRefused           client: a write with a live key, live writes not allowed
@@ -18,14 +18,18 @@ complete and true)::
     ├── CheckFailure [AssertionError]
     │                              suite: a check's verdict against the target, citing its rule
     ├── CheckPackError [ValueError]
-    │                              suite: a check pack (a plugin's checks) cannot be loaded
-    ├── TargetUnreachable          suite: the target cannot be reached at all; the run stops
-    ├── MergeError [ValueError]    report: shard reports that do not belong to one run
+    │                              suite: a check pack cannot be loaded, or one of its checks
+    │                              cannot be registered
+    ├── TargetUnreachable          suite: the target cannot be reached at all (nothing listens,
+    │                              DNS, TLS): no verdict is possible, the run stops
+    ├── MergeError [ValueError]    report: reports that cannot be merged (other runs, a shard
+    │                              missing or twice, a check that differs)
     ├── NotAReport [ValueError]    report: a JSON file that is not a run report
     ├── DiffFailure [AssertionError]
     │                              plugin: the differential test found a failing difference
     ├── LotusPayWarning [UserWarning]
-    │                              plugin: a difference or setting worth a look, not failing
+    │                              plugin: a SHOULD or MAY finding, failing only under
+    │                              --lotuspay-strict
     ├── ApiError                   mock: a request the mock refuses, rendered as a JSON error
     └── (internal signals, never escaping the module that raises them)
         ├── _Repeated [ValueError] mock: a form parameter given twice

@@ -20,7 +20,10 @@ from lotuspay_contract.conformance.errors import LotusPayContractError
 _DOC = errors.__doc__ or ""
 _TREE, _OUTSIDE = _DOC.split("Outside the root", 1)
 # "├── HarError [ValueError]      validation: ..." or "DeadlineReached   client: ..."
-_ENTRY = re.compile(r"^[\s│├└─]*(?P<name>_?[A-Z]\w+)(?: \[(?P<builtin>\w+)\])?(?P<rest>.*)$")
+# A class is named after a branch ("├── ") or at the margin; other lines continue the text.
+_ENTRY = re.compile(
+    r"^    (?:[│ ]*[├└]── )?(?P<name>_?[A-Z]\w+)(?: \[(?P<builtin>\w+)\])?(?P<rest>.*)$"
+)
 
 
 def _entries(text: str) -> dict[str, tuple[str | None, str]]:
