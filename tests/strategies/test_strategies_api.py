@@ -88,6 +88,7 @@ def test_pinned_clock_bounds_created_and_refuses_bad_epochs() -> None:
 
 def test_all_is_exact_and_sorted() -> None:
     assert strategies.__all__ == EXPECTED_ALL
+    assert sorted(strategies._HOMES) == EXPECTED_ALL  # every lazy name has a home, and no other
     for name in EXPECTED_ALL:  # the facade loads lazily: take every name once
         getattr(strategies, name)
     public = {
