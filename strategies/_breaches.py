@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from . import _contract as contract
 from ._check import check_bool, check_strings
-from ._indian import ifsc_codes
+from ._realistic import ifsc_codes
 
 __all__ = [
     "BAD_IFSC",

@@ -31,7 +31,6 @@ from ._check import (
     check_str,
     named,
 )
-from ._indian import emails, indian_names, mobile_numbers, pan_numbers, phone_numbers
 from ._objects import (
     CREATED,
     LIVEMODES,
@@ -44,6 +43,7 @@ from ._objects import (
     ids,
     metadata_maps,
 )
+from ._realistic import emails, indian_names, mobile_numbers, pan_numbers, phone_numbers
 
 __all__ = ["customer_lists", "customers"]
 

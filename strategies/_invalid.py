@@ -38,7 +38,8 @@ from ._breaches import (
 )
 from ._check import named
 from ._customers import customers
-from ._indian import DIGITS, UPPER_ALNUM, emails
+from ._indian import DIGITS, UPPER_ALNUM
+from ._realistic import emails
 from ._slots import (
     Change,
     on_customer,

@@ -33,7 +33,8 @@ from ._breaches import (
     set_to,
 )
 from ._check import named
-from ._indian import DIGITS, emails
+from ._indian import DIGITS
+from ._realistic import emails
 from ._requests import bank_account_create_params, customer_create_params
 
 __all__ = [

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from . import _contract as contract
 from ._check import check_optional_bool, check_size_bounds, named
-from ._indian import BANKS, DIGITS, UPPER_ALNUM, fixed_strings, ifsc_codes, latin_names
+from ._indian import BANKS, DIGITS, UPPER_ALNUM, bank_name
+from ._realistic import fixed_strings, ifsc_codes, latin_names
 
 __all__ = [
     "CREATED",
@@ -290,7 +291,7 @@ def draw_bank_account(
         "account_ifsc": ifsc,
         "account_last4": draw(_LAST4),
         "account_type": draw(_ACCOUNT_TYPES),
-        "bank_name": BANKS.get(ifsc[:4]),
+        "bank_name": bank_name(ifsc),
         "customer": customer,
         "mandates": draw_child_list(
             draw,

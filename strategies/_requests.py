@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from . import _contract as contract
 from ._check import check_bool, check_choice, check_optional_strategy, named
-from ._indian import (
-    DIGITS,
+from ._indian import DIGITS
+from ._objects import metadata_maps
+from ._realistic import (
     emails,
     fixed_strings,
     ifsc_codes,
@@ -28,7 +29,6 @@ from ._indian import (
     pan_numbers,
     phone_numbers,
 )
-from ._objects import metadata_maps
 
 __all__ = [
     "FormPairs",

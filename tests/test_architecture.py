@@ -3,12 +3,19 @@
 Data first: ``schemas`` <- ``strategies`` <- ``conformance``. Inside ``conformance`` the rooms
 are ``redact`` <- ``validation`` <- ``client`` <- ``suite`` <- ``report`` <- ``plugin``/``cli``,
 with the ``mock`` beside the client (it serves what ``validation`` judges). Nothing imports ``cli``.
+Under them all, ``conformance.errors`` holds the exception root and imports nothing of ours.
 Imports are read from the source (relative ones resolved), so lazy imports count too.
+
+No circles at all: the modules' import graph (lazy imports included, imports for the type
+checker only left out, importing ``a.b.c`` counting as importing the package ``a.b`` too, since
+Python runs its ``__init__`` first) has no cycle. The CLI reaches other rooms only through their
+public facades.
 """
 
 from __future__ import annotations
 
 import ast
+import graphlib
 from pathlib import Path
 
 import pytest
@@ -17,8 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PKG = "lotuspay_contract"
 C = f"{PKG}.conformance"
 
-#: Each room and the rooms it may import (besides itself).
+#: Each room and the rooms it may import (besides itself and ``conformance.errors``).
 MAY_IMPORT: dict[str, set[str]] = {
+    f"{C}.errors": set(),
     f"{PKG}.schemas": set(),
     f"{PKG}.strategies": {f"{PKG}.schemas"},
     f"{C}.redact": set(),
@@ -71,6 +79,10 @@ MAY_IMPORT: dict[str, set[str]] = {
     C: {f"{C}.redact", f"{C}.validation", f"{C}.client", f"{C}.suite"},
     PKG: {C},
 }
+# The exception root is beneath every room of conformance.
+for _room_name in MAY_IMPORT:
+    if _room_name.startswith(C) and _room_name != f"{C}.errors":
+        MAY_IMPORT[_room_name].add(f"{C}.errors")
 FOLDERS = {"schemas": f"{PKG}.schemas", "strategies": f"{PKG}.strategies", "conformance": C}
 
 
@@ -92,11 +104,26 @@ def _room(module: str) -> str:
     return max(rooms, key=len)
 
 
-def _imports(module: str, path: Path) -> list[str]:
+def _type_checking_only(tree: ast.AST) -> set[ast.AST]:
+    """The import statements inside ``if TYPE_CHECKING:`` blocks: they never run."""
+    found: set[ast.AST] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.body:
+                found.update(ast.walk(child))
+    return found
+
+
+def _imports(module: str, path: Path, *, runtime: bool = False) -> list[str]:
+    """The package's modules that ``module`` imports; with ``runtime``, only those whose
+    import statement runs (not those for the type checker)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = _type_checking_only(tree) if runtime else set()
     package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
     names = []
     for node in ast.walk(tree):
+        if node in skipped:
+            continue
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -136,7 +163,7 @@ def test_nothing_imports_the_cli() -> None:
 
 def test_every_room_says_what_it_holds_and_may_import() -> None:
     for room in MAY_IMPORT:
-        if room in (PKG, C) or room.endswith(".plugin"):
+        if room in (PKG, C, f"{C}.errors") or room.endswith(".plugin"):
             continue
         folder = ROOT / Path(*room.split(".")[1:]) if room != f"{PKG}.schemas" else ROOT / "schemas"
         doc = ast.get_docstring(ast.parse((folder / "__init__.py").read_text(encoding="utf-8")))
@@ -145,8 +172,10 @@ def test_every_room_says_what_it_holds_and_may_import() -> None:
 
 @pytest.mark.parametrize(("module", "path"), MODULES, ids=[m for m, _ in MODULES])
 def test_modules_stay_small(module: str, path: Path) -> None:
+    # The main size rule is the function gate (ruff C901, max-complexity 10); this generous
+    # cap only catches a module that has grown into two, without inviting code golf.
     lines = path.read_text(encoding="utf-8").count("\n")
-    assert lines <= 420, f"{module} has {lines} lines: split it by what it does"
+    assert lines <= 600, f"{module} has {lines} lines: split it by what it does"
 
 
 def test_tests_benchmarks_and_examples_use_the_one_import_name() -> None:
@@ -164,3 +193,100 @@ def test_tests_benchmarks_and_examples_use_the_one_import_name() -> None:
                     names = [node.module]
                 bare = [n for n in names if n.split(".")[0] in FOLDERS]
                 assert not bare, f"{path.relative_to(ROOT)} imports {bare}"
+
+
+#: KNOWN CYCLES, to be broken; each is an import statement (importer, imported module) left out
+#: of the graph. The integrator empties this after merging the branches that break them.
+KNOWN_CYCLE_IMPORTS = {
+    # plugin/_options -> plugin/_diff -> plugin/_options: helper h1 breaks it.
+    (f"{C}.plugin._options", f"{C}.plugin._diff"),
+    # suite/_stateful -> suite.checks (package) -> checks/stateful -> suite/_stateful: helper h7.
+    (f"{C}.suite._stateful", f"{C}.suite.checks.roundtrip"),
+}
+
+
+def _packages_run_first(imported: str, importer: str) -> set[str]:
+    """``imported`` and the packages Python runs before it that are not yet running."""
+
+    def ancestors(name: str) -> set[str]:
+        parts = name.split(".")
+        return {".".join(parts[:end]) for end in range(1, len(parts))}
+
+    return ({imported} | ancestors(imported)) - ancestors(importer) - {importer}
+
+
+def _import_graph(exempt: set[tuple[str, str]]) -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for module, path in MODULES:
+        edges: set[str] = set()
+        for name in _imports(module, path, runtime=True):
+            if (module, name) not in exempt:
+                edges |= _packages_run_first(name, module) & KNOWN
+        graph[module] = edges
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of the graph (its modules, the first repeated at the end), or []."""
+    try:
+        graphlib.TopologicalSorter(graph).prepare()
+    except graphlib.CycleError as exc:
+        return list(exc.args[1])
+    return []
+
+
+def test_no_module_imports_itself_round_a_circle() -> None:
+    cycle = _cycle(_import_graph(KNOWN_CYCLE_IMPORTS))
+    assert not cycle, "import cycle: " + " -> ".join(cycle)
+
+
+def test_the_known_cycles_are_still_there_until_broken() -> None:
+    # Each exemption must still break a cycle: once its helper's fix lands, this fails and
+    # the exemption is removed, so no stale exemption hides a new cycle.
+    for exemption in KNOWN_CYCLE_IMPORTS:
+        cycle = _cycle(_import_graph(KNOWN_CYCLE_IMPORTS - {exemption}))
+        assert exemption[0] in cycle, f"{exemption} breaks no cycle: remove it"
+
+
+def test_the_cycle_finder_finds_a_circle() -> None:
+    a, b, c = f"{C}.a", f"{C}.b", f"{C}.c"
+    assert sorted(set(_cycle({a: {b}, b: {c}, c: {a}}))) == [a, b, c]
+    assert _cycle({a: {b}, b: set(), c: {a}}) == []
+    # importing a submodule runs its package first: a -> p.x runs p, which imports a
+    assert _packages_run_first(f"{C}.p.x", a) == {f"{C}.p.x", f"{C}.p"}
+
+
+#: KNOWN OFFENDERS: CLI modules importing private modules of other rooms, (importer, imported).
+#: Helper h1 moves these imports to the rooms' facades; the integrator empties this list.
+CLI_PRIVATE_IMPORTS = {
+    (f"{C}.cli._checks", f"{C}.suite._registry"),
+    (f"{C}.cli._mock", f"{C}.mock._faults"),
+    (f"{C}.cli._mock", f"{C}.mock._quirks"),
+    (f"{C}.cli._mock", f"{C}.mock._server"),
+    (f"{C}.cli._run", f"{C}.mock._server"),
+}
+
+
+def _private(module: str) -> bool:
+    return any(part.startswith("_") for part in module.split("."))
+
+
+def _cli_private_imports() -> set[tuple[str, str]]:
+    found = set()
+    for module, path in MODULES:
+        if _room(module) != f"{C}.cli":
+            continue
+        for name in _imports(module, path):
+            if _room(name) != f"{C}.cli" and _private(name):
+                found.add((module, name))
+    return found
+
+
+def test_the_cli_imports_only_public_facades_of_other_rooms() -> None:
+    new = _cli_private_imports() - CLI_PRIVATE_IMPORTS
+    assert not new, f"the CLI imports private modules of other rooms: {sorted(new)}"
+
+
+def test_every_listed_cli_offender_still_offends() -> None:
+    fixed = CLI_PRIVATE_IMPORTS - _cli_private_imports()
+    assert not fixed, f"fixed, remove from CLI_PRIVATE_IMPORTS: {sorted(fixed)}"

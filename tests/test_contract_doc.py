@@ -15,9 +15,10 @@ from typing import Any
 
 from lotuspay_contract.conformance.suite import all_checks
 from lotuspay_contract.conformance.suite._registry import RULE_TAGS, parse_contract
+from lotuspay_contract.conformance.validation import CONTRACT_PATH
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACT = ROOT / "docs" / "contract.md"
+CONTRACT = ROOT / CONTRACT_PATH
 SCHEMA_FILES = sorted([*ROOT.glob("schemas/*.json"), *ROOT.glob("schemas/strict/*.json")])
 
 
@@ -123,3 +124,12 @@ def test_nothing_refers_outside_the_repository() -> None:
         except UnicodeDecodeError:
             continue
         assert not outside.search(text), f"{path.relative_to(ROOT)} names a path outside"
+
+
+def test_the_contract_path_has_one_home_and_names_the_document() -> None:
+    from lotuspay_contract.conformance.diff import _report
+    from lotuspay_contract.conformance.suite import _registry
+
+    assert CONTRACT.is_file()
+    assert _registry.CONTRACT_URL is CONTRACT_PATH
+    assert _report.CONTRACT is CONTRACT_PATH

@@ -158,14 +158,20 @@ def run_mock(args: argparse.Namespace) -> int:
 
 
 def run_faults(args: argparse.Namespace) -> int:
-    """Print every fault with the rule it breaks."""
+    """Print every fault with the rule it breaks and the ids of the checks that catch it."""
     import json
 
     from ..mock import FAULTS
 
     if args.format == "json":
         rows = [
-            {"name": f.name, "level": f.level, "rule": f.rule, "description": f.description}
+            {
+                "name": f.name,
+                "level": f.level,
+                "rule": f.rule,
+                "description": f.description,
+                "caught_by": list(f.caught_by),
+            }
             for f in FAULTS.values()
         ]
         json.dump(rows, sys.stdout, indent=2)
@@ -175,6 +181,7 @@ def run_faults(args: argparse.Namespace) -> int:
     for fault in FAULTS.values():
         print(f"{fault.name:<{width}}  {fault.level:<6}  {fault.rule}")
         print(f"{'':<{width}}          {fault.description}")
+        print(f"{'':<{width}}          caught by: {', '.join(fault.caught_by)}")
     return 0
 
 

@@ -10,6 +10,7 @@ from typing import Any, Final, Literal
 
 import httpx
 
+from ..errors import LotusPayContractError
 from ..redact import redact
 from ..validation import loads_strict
 
@@ -40,7 +41,7 @@ def key_mode(key: str | None) -> Mode | None:
     return None
 
 
-class TargetError(Exception):
+class TargetError(LotusPayContractError):
     """The target did not give a usable answer: unreachable, too slow, too big, or garbled.
 
     ``kind`` is one of ``connect``, ``timeout``, ``too_large``, ``protocol``; ``curl`` is the
@@ -62,7 +63,7 @@ class DeadlineReached(BaseException):
     """
 
 
-class LiveWriteRefused(Exception):
+class LiveWriteRefused(LotusPayContractError):
     """A write was attempted with a live key and live writes were not allowed."""
 
 

@@ -11,10 +11,11 @@ arbitrary id, 404 or 405 for an undocumented method, a page base of 0).
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
-from ..validation import RULE_TAGS, level_of_tags
+from ..validation import RULE_TAGS, Level, level_of_tags
 from ._normalise import SideState
 from ._operations import Operation
 from ._paths import at as _at
@@ -22,9 +23,33 @@ from ._paths import category as _category
 from ._paths import documented, join_pointer
 from ._paths import label as _label
 
-__all__ = ["NOT_DECIDED", "Answer", "Difference", "compare_answers", "level_of_rule"]
+__all__ = [
+    "NOT_DECIDED",
+    "Answer",
+    "DiffLevel",
+    "Difference",
+    "Undecided",
+    "compare_answers",
+    "level_of_rule",
+]
 
-NOT_DECIDED = "not decided"
+
+class Undecided(str, enum.Enum):
+    """The level of a difference no rule of the contract decides: reported, never failing.
+
+    Its own type, not a fourth ``Level``: ``Level`` is what a tag makes binding, and this is
+    the absence of a tag. A one-member enum is the typed sentinel (PEP 484).
+    """
+
+    NOT_DECIDED = "not decided"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+NOT_DECIDED = Undecided.NOT_DECIDED
+#: A difference's level: a contract level, or not decided by the contract.
+DiffLevel: TypeAlias = "Level | Undecided"
 _ERROR_TYPES = frozenset(
     {
         "api_connection_error",
@@ -76,11 +101,11 @@ _RETRIEVES = {"retrieve_customer": "endpoints.retrieve_customer"}
 _RETRIEVES["retrieve_bank_account"] = "endpoints.retrieve_bank_account"
 
 
-def level_of_rule(rule: str | None) -> str:
-    """The level of a rule id from its tags, or "not decided" for no rule."""
+def level_of_rule(rule: str | None) -> DiffLevel:
+    """The level of a rule id from its tags, or ``NOT_DECIDED`` for no rule."""
     if rule is None or rule not in RULE_TAGS:
         return NOT_DECIDED
-    return level_of_tags(RULE_TAGS[rule]).value
+    return level_of_tags(RULE_TAGS[rule])
 
 
 @dataclass(frozen=True)
@@ -93,18 +118,18 @@ class Difference:
     reference: Any
     target: Any
     rule: str | None
-    level: str
+    level: DiffLevel
     summary: str
 
     @property
     def kind(self) -> str:
         """What makes two differences the same: the rule and the pointer without indices."""
         shape = "/".join("#" if part.isdigit() else part for part in self.pointer.split("/"))
-        return f"{self.rule or NOT_DECIDED} {shape}"
+        return f"{self.rule or NOT_DECIDED.value} {shape}"
 
     def fails(self, strict: bool) -> bool:
         """True for a MUST difference, and for a SHOULD one under ``strict``."""
-        return self.level == "MUST" or (strict and self.level == "SHOULD")
+        return self.level is Level.MUST or (strict and self.level is Level.SHOULD)
 
 
 @dataclass

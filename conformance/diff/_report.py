@@ -11,12 +11,13 @@ import json
 from typing import Any
 
 from ..redact import redact, redact_data
+from ..validation import CONTRACT_PATH
 from ._compare import Difference
 from ._runner import DiffResult, Finding, Step
 
 __all__ = ["diff_report_data", "render_diff_html", "render_diff_text"]
 
-CONTRACT = "docs/contract.md"
+CONTRACT = CONTRACT_PATH
 
 
 def _difference(difference: Difference) -> dict[str, Any]:
@@ -28,7 +29,7 @@ def _difference(difference: Difference) -> dict[str, Any]:
         "target": difference.target,
         "rule": difference.rule,
         "clause": f"{CONTRACT}#{difference.rule}" if difference.rule else None,
-        "level": difference.level,
+        "level": difference.level.value,
         "summary": difference.summary,
     }
 

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis.errors import Flaky
 
 from ..client import DeadlineReached, Exchange, LotusPayClient, RateLimit
+from ..errors import LotusPayContractError
 from ..redact import remember_secret
 from ._compare import Answer, Difference, compare_answers, level_of_rule
 from ._normalise import label_ids, normalise
@@ -120,7 +121,7 @@ class DiffResult:
         return 1 if self.failures or self.stopped else 0
 
 
-class _Found(Exception):
+class _Found(LotusPayContractError):
     """A failing difference: fails the Hypothesis example, which is then shrunk."""
 
     def __init__(self, finding: Finding) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import LotusPayContractError
+
 __all__ = ["ApiError", "error_document", "param_from_pointer"]
 
 _TYPES = {
@@ -24,7 +26,7 @@ _TYPES = {
 }
 
 
-class ApiError(Exception):
+class ApiError(LotusPayContractError):
     """A request the mock refuses: raised anywhere, rendered once as a JSON error answer."""
 
     def __init__(

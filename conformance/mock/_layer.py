@@ -78,7 +78,8 @@ class Fault:
     ``request`` may rewrite the exchange or return a :class:`Reply` to answer in the app's place;
     ``response`` rewrites the app's reply. ``detected_by`` is the id of the conformance check
     that enforces the rule the bug breaks (data for the check catalogue; the mock never imports
-    the suite, and a test proves each fault fails that check).
+    the suite, and a test proves each fault fails that check); ``also_caught_by`` the other
+    checks that fail on it (under ``--strict``), also proved by that test.
     """
 
     name: str
@@ -86,11 +87,17 @@ class Fault:
     description: str
     level: str = "MUST"
     detected_by: str = ""
+    also_caught_by: tuple[str, ...] = ()
     request: Callable[[Exchange], Reply | None] | None = None
     response: Callable[[Exchange, Reply], None] | None = None
     around: Callable[[Exchange, CallApp], Awaitable[Reply]] | None = None
     #: Settings of the app itself this bug needs (e.g. ``accept_any_key``), for ``create_app``.
     app_settings: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def caught_by(self) -> tuple[str, ...]:
+        """Every check that catches this bug: the one for its rule first."""
+        return (self.detected_by, *self.also_caught_by) if self.detected_by else ()
 
 
 class Rewrite(Protocol):

@@ -39,6 +39,7 @@ from typing import Any
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from ..errors import LotusPayContractError
 from ._errors import error_document
 
 __all__ = ["ServerLimits", "protocol_for"]
@@ -101,7 +102,7 @@ _REASONS = {
 }
 
 
-class _HeadersTooLarge(Exception):
+class _HeadersTooLarge(LotusPayContractError):
     """Raised in a parser callback: the request line and headers passed the cap."""
 
 

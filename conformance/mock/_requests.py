@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 
+from ..errors import LotusPayContractError
 from ..redact import mask_key
 from ..validation import validate
 from ._errors import ApiError, param_from_pointer
@@ -196,7 +197,7 @@ def _plain_names(document: dict[str, Any]) -> int:
     return count
 
 
-class _Repeated(ValueError):
+class _Repeated(LotusPayContractError, ValueError):
     def __init__(self, name: str) -> None:
         self.param = _printable(name)
         super().__init__(f"Parameter {self.param!r} was given more than once.")

@@ -69,7 +69,7 @@ def new_id(prefix: str) -> str:
 
     The first 8 are the clock in milliseconds (base 36), the last 4 random: ids grow with time,
     as UUIDv7's do, so each insert lands at the end of the id index. Random ids landed all over
-    it, and an insert cost 1.5x as much by 50,000 customers (more again in the server, where
+    it, and inserts grew costlier as the table grew (more again in the server, where
     the request's own work evicts the index from the CPU's caches between inserts). A repeated
     id (two in one millisecond drawing the same 4 characters) is refused by the index, and the
     caller draws again.

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ._options import OPTION_DIFF, OPTION_URL, LotusPayWarning, plugin_settings
+from ..errors import LotusPayContractError
 
 if TYPE_CHECKING:
     from ..diff import DiffResult, DiffSettings
@@ -156,7 +157,7 @@ class _DiffCollector(pytest.Collector):
         return []
 
 
-class DiffFailure(AssertionError):
+class DiffFailure(LotusPayContractError, AssertionError):
     """A failing difference, with the shortest sequence that shows it."""
 
 

@@ -61,12 +61,13 @@ OPTION_OPERATIONS: Final = _FLAGS["operations"]
 OPTION_JOBS: Final = _FLAGS["jobs"]
 OPTION_DIFF: Final = _FLAGS["diff"]
 ENV_KEY: Final = str(next(o.env for o in OPTIONS if o.name == "api_key"))
+from ..errors import LotusPayContractError
 _MARKER: Final = "lotuspay_check"
 _SETTINGS: Final = pytest.StashKey["Settings"]()
 _ACTIONS: Final = {"flag": "store_true", "repeat": "append", "csv": "append"}
 
 
-class LotusPayWarning(UserWarning):
+class LotusPayWarning(LotusPayContractError, UserWarning):
     """A SHOULD (or MAY) finding: reported, failing only with --lotuspay-strict."""
 
 

@@ -22,6 +22,7 @@ from typing import Any, Final
 
 import jinja2
 
+from ..errors import LotusPayContractError
 from ..redact import mask_key, redact
 from ..suite import DEADLINE_REASON
 
@@ -45,7 +46,7 @@ _MAX_VALUE_CHARS: Final = 4000
 _MAX_FINDINGS: Final = 50
 
 
-class NotAReport(ValueError):
+class NotAReport(LotusPayContractError, ValueError):
     """The data is not a conformance run report (a JSON object with a list of checks)."""
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from ..errors import LotusPayContractError
 from ..redact import redact_data
 from ..suite import DEADLINE_REASON, all_checks
 
@@ -32,7 +33,7 @@ _SAME_RUN: Final = ("tier", "seed", "strict")
 _NOT_RUN: Final = "not run"
 
 
-class MergeError(ValueError):
+class MergeError(LotusPayContractError, ValueError):
     """The reports cannot be merged: one is not a run report, they are of different runs, a
     shard is missing or given twice, or a check differs between two of them."""
 

@@ -10,9 +10,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from lotuspay_contract import schemas
+from lotuspay_contract.strategies import IndianValues
+
 from ..client import Exchange, LotusPayClient, form_pairs
 from ..validation import Level, validate
-from . import _names
 from ._evidence import Evidence, NotExercised
 from ._failure import CheckFailure
 from ._operations import judges
@@ -27,6 +29,8 @@ __all__ = [
     "Session",
     "Tier",
 ]
+
+_ACCOUNT_TYPES = [t for t in schemas.load("bank_account")["properties"]["account_type"]["enum"]]
 
 #: Every object the suite creates carries this metadata key, valued with the run id.
 RUN_METADATA_KEY = "lotuspay_contract_run"
@@ -368,12 +372,12 @@ class CheckContext:
     def customer_params(self, tag: str = "c") -> dict[str, Any]:
         """Return realistic create parameters, unique by email: only arguments the docs name
         without doubt, so no PAN (contract: customer_create.pan; CUS-RT-006 sends it)."""
-        first, last = self.rng.choice(_names.NAMES)
+        values = IndianValues(self.rng)
         return {
-            "name": f"{first} {last}",
+            "name": values.name(),
             "email": self.unique_email(tag),
-            "mobile": f"+91{self.rng.choice('6789')}{self.rng.randint(0, 10**9 - 1):09d}",
-            "phone": f"+9180{self.rng.randint(0, 10**8 - 1):08d}",
+            "mobile": values.mobile(),
+            "phone": values.phone(),
             "metadata": self.run_metadata({"source": "conformance"}),
         }
 
@@ -398,12 +402,12 @@ class CheckContext:
         return found
 
     def pan(self) -> str:
-        """Return a realistic PAN (see :func:`._names.pan`)."""
-        return _names.pan(self.rng)
+        """Return a realistic PAN of a person (``IndianValues.pan``)."""
+        return IndianValues(self.rng).pan()
 
     def bank_account_params(self) -> dict[str, str]:
         """Return valid bank account create parameters (contract: bank_account_create)."""
-        return _names.bank_account_params(self.rng)
+        return IndianValues(self.rng).bank_account_params(_ACCOUNT_TYPES)
 
     def create_bank_account(
         self, customer_id: str, params: dict[str, str] | None = None

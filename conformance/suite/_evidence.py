@@ -14,12 +14,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..client import Exchange
+from ..errors import LotusPayContractError
 from ._operations import operation_id
 
 __all__ = ["Evidence", "NotExercised", "coverage_rows"]
 
 
-class NotExercised(Exception):
+class NotExercised(LotusPayContractError):
     """A check judged nothing (raised by ``CheckContext.not_exercised``): never a pass;
     the runner reports the check as "not exercised", with the reason."""
 

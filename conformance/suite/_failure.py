@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..errors import LotusPayContractError
 from ..redact import redact, redact_data
 from ..validation import Level
 
@@ -18,7 +19,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= _MAX_VALUE_CHARS else text[: _MAX_VALUE_CHARS - 1] + "…"
 
 
-class CheckFailure(AssertionError):
+class CheckFailure(LotusPayContractError, AssertionError):
     """A check found the target breaking a rule.
 
     An ``AssertionError`` so pytest and Schemathesis treat it as a test failure. ``level`` is the

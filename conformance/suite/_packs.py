@@ -29,6 +29,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Literal
 
+from ..errors import LotusPayContractError
+
 __all__ = [
     "ENTRY_POINT_GROUP",
     "PACK_RULE_TAGS",
@@ -50,7 +52,7 @@ _TAGS = ("doc", "conv", "ours")
 _LOADED_FILES: dict[Path, ModuleType] = {}
 
 
-class CheckPackError(ValueError):
+class CheckPackError(LotusPayContractError, ValueError):
     """A check pack cannot be loaded or one of its checks cannot be registered."""
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from ..settings import TIER_NAMES
-from ..validation import RULE_TAGS, Level, level_of_tags
+from ..validation import CONTRACT_PATH, RULE_TAGS, Level, level_of_tags
 from ._packs import PACK_RULE_TAGS, CheckPackError, Rule, pack_family, pack_rule_ids
 
 __all__ = [
@@ -64,7 +64,7 @@ _BUILTIN_PACKAGE = f"{__name__.rsplit('.', 1)[0]}.checks."
 _BUILTIN_ID = re.compile(r"CUS-[A-Z]+-\d{3}")
 
 #: Where the contract lives, relative to the repository root (links in reports and the README).
-CONTRACT_URL = "docs/contract.md"
+CONTRACT_URL = CONTRACT_PATH
 
 
 _ANCHOR = re.compile(r'<a id="([^"]+)"></a>`\1`((?:\s*\[(?:doc|conv|ours)(?::[^\]]*)?\])+)')

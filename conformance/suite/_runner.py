@@ -33,6 +33,7 @@ from ..client import (
     TargetError,
     key_mode,
 )
+from ..errors import LotusPayContractError
 from ..redact import remember_secret
 from ..settings import DEFAULT_MAX_DURATION
 from ..validation import Level
@@ -79,7 +80,7 @@ _NO_REMIT_REASON: Final = "no answer of the kind it judges was seen"
 _RETRY_SHARE: Final = 0.25
 
 
-class TargetUnreachable(Exception):
+class TargetUnreachable(LotusPayContractError):
     """The target cannot be reached at all (nothing listens, DNS, TLS): no verdict possible."""
 
 

@@ -6,13 +6,14 @@ May import ``redact`` and the ``schemas`` data package; nothing above it (``clie
 
 from ._har import EntryResult, HarError, validate_har
 from ._json_input import UnreadableInput, loads_strict, read_json
-from ._rule_tags import RULE_TAGS, level_of_tags
+from ._rule_tags import CONTRACT_PATH, RULE_TAGS, level_of_tags
 from ._semantics import CLOCK_SKEW_SECONDS
 from ._validator import validate
 from ._violation import Level, Violation, join_pointer
 
 __all__ = [
     "CLOCK_SKEW_SECONDS",
+    "CONTRACT_PATH",
     "RULE_TAGS",
     "EntryResult",
     "HarError",

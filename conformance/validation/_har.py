@@ -19,6 +19,7 @@ from typing import Any
 
 from lotuspay_contract import schemas
 
+from ..errors import LotusPayContractError
 from ..redact import redact
 from ._json_input import loads_strict
 from ._rule_tags import RULE_TAGS, level_of_tags
@@ -30,7 +31,7 @@ __all__ = ["EntryResult", "HarError", "validate_har"]
 _METHODS = ("get", "post", "put", "patch", "delete")
 
 
-class HarError(ValueError):
+class HarError(LotusPayContractError, ValueError):
     """The file is not a HAR document this module can read."""
 
 

@@ -11,10 +11,12 @@ import json
 import sys
 from typing import Any
 
+from ..errors import LotusPayContractError
+
 __all__ = ["UnreadableInput", "loads_strict", "read_json"]
 
 
-class UnreadableInput(Exception):
+class UnreadableInput(LotusPayContractError):
     """A file or stream that cannot be read, or is not JSON; the message is a one-line reason."""
 
 

@@ -11,7 +11,11 @@ from collections.abc import Iterable
 
 from ._violation import Level
 
-__all__ = ["RULE_TAGS", "level_of_tags"]
+__all__ = ["CONTRACT_PATH", "RULE_TAGS", "level_of_tags"]
+
+#: Where the contract lives, relative to the repository root: the one home of that path, for
+#: rule links in reports, the check catalogue and the README.
+CONTRACT_PATH = "docs/contract.md"
 
 _LEVEL_BY_TAG = {"doc": Level.MUST, "conv": Level.SHOULD, "ours": Level.MAY}
 _RANK = (Level.MUST, Level.SHOULD, Level.MAY)

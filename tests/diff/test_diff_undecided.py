@@ -13,9 +13,15 @@ from diff_helpers import op as _op
 from lotuspay_contract.conformance.client import LotusPayClient
 from lotuspay_contract.conformance.diff import _runner as runner
 from lotuspay_contract.conformance.diff import play_sequence
-from lotuspay_contract.conformance.diff._compare import NOT_DECIDED, Difference
+from lotuspay_contract.conformance.diff._compare import (
+    NOT_DECIDED,
+    Difference,
+    Undecided,
+    level_of_rule,
+)
 from lotuspay_contract.conformance.diff._runner import Step
 from lotuspay_contract.conformance.mock import MockURL, running_mock
+from lotuspay_contract.conformance.validation import Level
 
 
 def _found(steps: list[Step]) -> list[Difference]:
@@ -89,3 +95,15 @@ def test_a_2xx_for_an_unmatched_email_is_still_a_must(reference: MockURL) -> Non
     with running_mock(faults=["email_no_match_empty"]) as target:
         steps = play_sequence(settings_for(target, reference), ops)
     assert [(d.rule, d.level) for d in _found(steps)] == [("list.email_no_match", "MUST")]
+
+
+def test_a_level_is_a_contract_level_or_its_own_undecided_value() -> None:
+    assert level_of_rule("list.page_base") is Level.MAY
+    assert level_of_rule("list.email_no_match") is Level.MUST
+    assert level_of_rule(None) is NOT_DECIDED is Undecided.NOT_DECIDED
+    assert level_of_rule("no.such.rule") is NOT_DECIDED
+    assert NOT_DECIDED not in set(Level)  # not a fourth contract level
+    undecided = Difference(1, "op", "/status", 500, 200, None, NOT_DECIDED, "differs")
+    assert not undecided.fails(strict=True)
+    must = Difference(1, "op", "/data", [], [1], "list.past_end", Level.MUST, "differs")
+    assert must.fails(strict=False)

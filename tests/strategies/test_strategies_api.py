@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import inspect
+import random
 import re
 import string
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -36,9 +39,11 @@ from lotuspay_contract.strategies import (
 )
 
 EXPECTED_ALL = [
+    "IndianValues",
     "InvalidDocument",
     "bank_account_create_params",
     "bank_accounts",
+    "bank_name",
     "customer_create_params",
     "customer_lists",
     "customers",
@@ -56,8 +61,9 @@ EXPECTED_ALL = [
     "pinned_clock",
     "subscriptions",
 ]
-#: Not a strategy: a context manager that pins the generated clock (``generate --now``).
-HELPERS = {"pinned_clock"}
+#: Not strategies: a context manager that pins the generated clock (``generate --now``) and
+#: the plain lookup of a bank's name by IFSC.
+HELPERS = {"bank_name", "pinned_clock"}
 STRATEGY_FUNCTIONS = [
     getattr(strategies, name) for name in EXPECTED_ALL if name[0].islower() and name not in HELPERS
 ]
@@ -66,13 +72,13 @@ STRATEGY_FUNCTIONS = [
 def test_pinned_clock_bounds_created_and_refuses_bad_epochs() -> None:
     from hypothesis.errors import InvalidArgument
 
-    @settings(max_examples=20, database=None, deadline=None)
+    @settings(PROFILE, max_examples=20)
     @given(strategies.customers())
     def created_is_bounded(customer: dict[str, Any]) -> None:
         assert customer["created"] <= 1_500_000_000
 
-    with strategies.pinned_clock(1_500_000_000):
-        created_is_bounded()  # @given, not .example(): drawn under the pinned clock
+    with strategies.pinned_clock(1_500_000_000):  # the clock is read as each example is drawn
+        created_is_bounded()
     with (
         pytest.raises(InvalidArgument, match="epoch='soon'"),
         strategies.pinned_clock("soon"),  # type: ignore[arg-type]
@@ -82,6 +88,9 @@ def test_pinned_clock_bounds_created_and_refuses_bad_epochs() -> None:
 
 def test_all_is_exact_and_sorted() -> None:
     assert strategies.__all__ == EXPECTED_ALL
+    assert sorted(strategies._HOMES) == EXPECTED_ALL  # every lazy name has a home, and no other
+    for name in EXPECTED_ALL:  # the facade loads lazily: take every name once
+        getattr(strategies, name)
     public = {
         name
         for name, value in vars(strategies).items()
@@ -98,6 +107,24 @@ def test_every_argument_is_keyword_only_and_the_function_documented(
     assert kinds <= {inspect.Parameter.KEYWORD_ONLY}
     assert function.__doc__
     assert function.__name__.endswith("s")  # plural nouns
+
+
+def test_the_facade_and_the_plain_values_load_without_hypothesis() -> None:
+    # The mock fixture draws its seed data from IndianValues: a repo that uses only the
+    # fixture must not pay for importing Hypothesis.
+    code = (
+        "import sys\n"
+        "from lotuspay_contract.strategies import IndianValues, bank_name\n"
+        "assert 'hypothesis' not in sys.modules, 'hypothesis loaded'\n"
+        "from lotuspay_contract.strategies import customers\n"
+        "assert 'hypothesis' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'bank_names'"):
+        strategies.bank_names  # noqa: B018
 
 
 PAN = re.compile(r"^[A-Z]{3}[PCHFATBLJG][A-Z][0-9]{4}[A-Z]$")
@@ -327,3 +354,32 @@ def test_invalid_document_levels_are_plain_strings() -> None:
     case = find(invalid_customers(strict=True, rules=["metadata.limits"]), lambda c: True)
     assert case.level == "MAY"
     assert set(case.rule) <= set(string.ascii_lowercase + "._")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_indian_values_have_the_formats_the_strategies_draw(seed: int) -> None:
+    values = strategies.IndianValues(random.Random(seed))
+    _given, surname = values.given_and_surname()
+    assert PAN.match(values.pan(surname=surname))
+    assert MOBILE.match(values.mobile())
+    assert re.fullmatch(r"\+91[0-9]{10}", values.phone())
+    params = values.bank_account_params(("savings", "current"))
+    assert IFSC.match(params["account_ifsc"])
+    assert strategies.bank_name(params["account_ifsc"])  # every drawn bank code is named
+    assert params["account_type"] in {"savings", "current"}
+    assert re.fullmatch(r"[0-9]{12,15}", params["account_number"])
+
+
+def test_indian_values_repeat_from_a_seed_and_take_the_surname_initial() -> None:
+    draw = [strategies.IndianValues(random.Random(3)).name() for _ in range(2)]
+    assert draw[0] == draw[1]
+    assert strategies.IndianValues(random.Random(0)).pan(surname="Verma")[4] == "V"
+    latin = strategies.IndianValues(random.Random(0))
+    assert all(latin.name(scripts=("latin",)).isascii() for _ in range(50))
+    with pytest.raises(ValueError, match="names none of"):
+        latin.name(scripts=("klingon",))
+
+
+def test_bank_name_knows_the_bank_codes_and_nothing_else() -> None:
+    assert strategies.bank_name("SBIN0001234") == "State Bank of India"
+    assert strategies.bank_name("ZZZZ0001234") is None
