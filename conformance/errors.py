@@ -8,6 +8,8 @@ to the code that gives it meaning; this module imports nothing, so every room ca
 The tree (tests/test_errors.py keeps it complete and true: every class, its room, its builtin)::
 
     LotusPayContractError
+    ├── SettingsError [ValueError] settings: an option's value (command line, environment or
+    │                              config file) is unusable; printed as one usage line
     ├── UnreadableInput            validation: a file or stream cannot be read, or is not JSON
     ├── HarError [ValueError]      validation: a file is not a HAR document we can read
     ├── TargetError                client: the target gave no usable answer (connect, timeout,

@@ -198,8 +198,6 @@ def test_tests_benchmarks_and_examples_use_the_one_import_name() -> None:
 #: KNOWN CYCLES, to be broken; each is an import statement (importer, imported module) left out
 #: of the graph. The integrator empties this after merging the branches that break them.
 KNOWN_CYCLE_IMPORTS = {
-    # plugin/_options -> plugin/_diff -> plugin/_options: helper h1 breaks it.
-    (f"{C}.plugin._options", f"{C}.plugin._diff"),
     # suite/_stateful -> suite.checks (package) -> checks/stateful -> suite/_stateful: helper h7.
     (f"{C}.suite._stateful", f"{C}.suite.checks.roundtrip"),
 }
@@ -258,13 +256,7 @@ def test_the_cycle_finder_finds_a_circle() -> None:
 
 #: KNOWN OFFENDERS: CLI modules importing private modules of other rooms, (importer, imported).
 #: Helper h1 moves these imports to the rooms' facades; the integrator empties this list.
-CLI_PRIVATE_IMPORTS = {
-    (f"{C}.cli._checks", f"{C}.suite._registry"),
-    (f"{C}.cli._mock", f"{C}.mock._faults"),
-    (f"{C}.cli._mock", f"{C}.mock._quirks"),
-    (f"{C}.cli._mock", f"{C}.mock._server"),
-    (f"{C}.cli._run", f"{C}.mock._server"),
-}
+CLI_PRIVATE_IMPORTS: set[tuple[str, str]] = set()
 
 
 def _private(module: str) -> bool:

@@ -38,9 +38,19 @@ def _entries(text: str) -> dict[str, tuple[str | None, str]]:
     return found
 
 
+_LAYERS = ("schemas", "strategies", "conformance")
+
+
 def _exception_classes() -> dict[str, type[BaseException]]:
     found: dict[str, type[BaseException]] = {}
-    for info in pkgutil.walk_packages(lotuspay_contract.__path__, "lotuspay_contract."):
+    # The layers are mapped into the import name (package-dir), so walk each layer's package.
+    layers = [importlib.import_module(f"lotuspay_contract.{name}") for name in _LAYERS]
+    infos = [
+        info
+        for layer in layers
+        for info in pkgutil.walk_packages(layer.__path__, f"{layer.__name__}.")
+    ]
+    for info in [*infos, *pkgutil.walk_packages(lotuspay_contract.__path__, "lotuspay_contract.")]:
         if info.name.endswith(".__main__"):  # runs the CLI when imported
             continue
         module = importlib.import_module(info.name)

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ._options import OPTION_DIFF, OPTION_URL, LotusPayWarning, plugin_settings
 from ..errors import LotusPayContractError
+from ._options import OPTION_DIFF, OPTION_URL, LotusPayWarning, plugin_settings
 
 if TYPE_CHECKING:
     from ..diff import DiffResult, DiffSettings

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final
 
 import pytest
 
+from ..errors import LotusPayContractError
 from ..settings import OPTIONS, SettingsError, find_config, load_settings, options_for
 
 if TYPE_CHECKING:
@@ -61,7 +62,6 @@ OPTION_OPERATIONS: Final = _FLAGS["operations"]
 OPTION_JOBS: Final = _FLAGS["jobs"]
 OPTION_DIFF: Final = _FLAGS["diff"]
 ENV_KEY: Final = str(next(o.env for o in OPTIONS if o.name == "api_key"))
-from ..errors import LotusPayContractError
 _MARKER: Final = "lotuspay_check"
 _SETTINGS: Final = pytest.StashKey["Settings"]()
 _ACTIONS: Final = {"flag": "store_true", "repeat": "append", "csv": "append"}

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
+from ..errors import LotusPayContractError
+
 __all__ = [
     "DEFAULT_MAX_DURATION",
     "MAX_JOBS",
@@ -52,7 +54,7 @@ MAX_JOBS: Final = 64
 _KEY_SHAPE: Final = re.compile(r"sk_(?:test|live)_[!-~]+")
 
 
-class SettingsError(ValueError):
+class SettingsError(LotusPayContractError, ValueError):
     """An option's value (from the command line, the environment or a config file) is unusable.
 
     The message is one line naming where the value came from; entry points print it as a usage
