@@ -23,9 +23,28 @@ __all__ = ["MAX_FINDINGS", "MergeError", "merge_reports", "report_exit_code"]
 
 #: Findings kept per check, as a run keeps them.
 MAX_FINDINGS: Final = 20
-_STATUSES: Final = ("passed", "failed", "error", "warned", "noted", "not_exercised", "skipped")
+# "known": a failure a baseline lists (see _baseline.py).
+_STATUSES: Final = (
+    "passed",
+    "failed",
+    "error",
+    "warned",
+    "noted",
+    "not_exercised",
+    "skipped",
+    "known",
+)
 # For a response check, the status of the merged entry: the first of these any part has.
-_WORST_FIRST: Final = ("failed", "error", "warned", "noted", "passed", "not_exercised", "skipped")
+_WORST_FIRST: Final = (
+    "failed",
+    "error",
+    "known",
+    "warned",
+    "noted",
+    "passed",
+    "not_exercised",
+    "skipped",
+)
 # What every part must agree on: a merged report is one run, at one tier, from one seed.
 _SAME_RUN: Final = ("tier", "seed", "strict")
 # The reason a part gives a check it never started (another part, e.g. an xdist worker, ran it).
