@@ -12,6 +12,7 @@ from ..validation import UnreadableInput, read_json
 __all__ = ["register"]
 
 _MERGE = "merge"
+_COMPARE = "compare"  # h4: report compare OLD.json NEW.json
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,14 +33,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         epilog=(
             "examples: lotuspay-contract report run.json --html run.html; "
             "lotuspay-contract report merge shard-1.json shard-2.json --report-json run.json "
-            "--html run.html --junitxml junit.xml --exit-status"
+            "--html run.html --junitxml junit.xml --exit-status; "
+            "lotuspay-contract report compare last-night.json run.json --markdown changes.md "
+            "--exit-status (what changed: new failures, fixed, coverage, observed beyond the "
+            "contract; --exit-status: 1 only for a new failure)"
         ),
     )
     parser.add_argument(
         "inputs",
         nargs="+",
         metavar="RUN.json",
-        help="a JSON report (- reads standard input), or 'merge' and several",
+        help="a JSON report (- reads standard input), or 'merge' and several, or "
+        "'compare' OLD.json NEW.json",
+    )
+    # h4 options: report compare's Markdown output (--html and --exit-status are shared).
+    parser.add_argument(
+        "--markdown", metavar="PATH", help="report compare: write the Markdown summary here"
     )
     parser.add_argument("--html", metavar="PATH", help="write the HTML page here")
     parser.add_argument("--junitxml", metavar="PATH", help="write JUnit XML here")
@@ -72,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         write_json_report,
     )
 
+    if args.inputs[0] == _COMPARE:
+        return _compare(args)
     merging = args.inputs[0] == _MERGE
     names = args.inputs[1:] if merging else args.inputs
     if not names:
@@ -114,3 +125,39 @@ def run(args: argparse.Namespace) -> int:
             return _fail(f"cannot write {path}: {exc.strerror or exc}")
         print(f"wrote {path}")
     return report_exit_code(report) if args.exit_status else 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    """``report compare OLD.json NEW.json``: print (or write) what changed; with --exit-status,
+    1 only for a new failure."""
+    from ..report import (
+        compare_exit_code,
+        compare_reports,
+        render_compare_html,
+        render_compare_markdown,
+        write_text_report,
+    )
+
+    names = args.inputs[1:]
+    if len(names) != 2 or args.junitxml or args.report_json:
+        return _fail("usage: report compare OLD.json NEW.json [--markdown P] [--html P]")
+    try:
+        old, new = (read_json(name) for name in names)
+        changes = compare_reports(old, new)
+        markdown = render_compare_markdown(changes)
+        html = render_compare_html(changes) if args.html else ""
+    except UnreadableInput as exc:
+        return _fail(str(exc))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return _fail(f"not a run report: {type(exc).__name__}: {exc}")
+    for path, text in ((args.markdown, markdown), (args.html, html)):
+        if not path:
+            continue
+        try:
+            write_text_report(text, path)
+        except OSError as exc:
+            return _fail(f"cannot write {path}: {exc.strerror or exc}")
+        print(f"wrote {path}")
+    if not (args.markdown or args.html):
+        print(markdown, end="")
+    return compare_exit_code(changes) if args.exit_status else 0

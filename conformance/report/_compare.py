@@ -89,7 +89,7 @@ def _classify(
         if before is not None and before.get("level") != check.get("level"):
             levels = {"old_level": before.get("level"), "new_level": check.get("level")}
             found["levels"].append({"id": check_id, **levels})
-    found["removed"] = [_brief(c, c) for i, c in old.items() if i not in new]
+    found["removed"] = [_brief(c, None) for i, c in old.items() if i not in new]
     found["added"] = [_brief(c, None) for i, c in new.items() if i not in old]
     return found
 

@@ -9,6 +9,7 @@ rest; every value is escaped (a server's text must not become a link, a table ce
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -29,6 +30,10 @@ __all__ = [
 MAX_LISTED: Final = 15
 _FINDINGS_PER_CHECK: Final = 2
 _FAILING: Final = ("failed", "error")
+# What the summary's header shows; a report of an older version may lack any of them.
+_RUN_FIELDS: Final = ("verdict", "target", "tier", "seed", "strict", "requests",
+                      "duration_seconds", "run_id", "stopped")  # fmt: skip
+_BLANK_RUNS: Final = re.compile(r"\n{3,}")
 
 
 def _capped(items: Sequence[Any], limit: int = MAX_LISTED) -> dict[str, Any]:
@@ -73,7 +78,8 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         template_environment()
         .get_template("run.md.j2")
         .render(
-            report=report,
+            report={k: report.get(k) for k in _RUN_FIELDS},
+            baseline_path=(report.get("baseline") or {}).get("path"),
             summary=report.get("summary") or {},
             failing=_capped(failing, 10),
             known=_capped([c for c in checks if c.get("status") == "known"]),
@@ -85,7 +91,12 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             fenced=_fenced,
         )
     )
-    return redact(text)
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
+    """The rendered Markdown with runs of blank lines (left by empty sections) made one."""
+    return redact(_BLANK_RUNS.sub("\n\n", text).strip() + "\n")
 
 
 def _compare_context(changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -112,7 +123,7 @@ def _compare_context(changes: Mapping[str, Any]) -> dict[str, Any]:
 def render_compare_markdown(changes: Mapping[str, Any]) -> str:
     """Return the Markdown summary of ``changes`` (from ``compare_reports``)."""
     template = template_environment().get_template("compare.md.j2")
-    return redact(template.render(**_compare_context(changes)))
+    return _tidy(template.render(**_compare_context(changes)))
 
 
 def render_compare_html(changes: Mapping[str, Any]) -> str:
