@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import re
 from typing import Final
@@ -25,6 +26,11 @@ OPTION_CHECKS_MODULE: Final = "--lotuspay-checks-module"
 OPTION_RATE_LIMIT: Final = "--lotuspay-rate-limit"
 OPTION_OPERATIONS: Final = "--lotuspay-operations"
 OPTION_JOBS: Final = "--lotuspay-jobs"
+# h4 options (names)
+OPTION_BASELINE: Final = "--lotuspay-baseline"
+OPTION_WRITE_BASELINE: Final = "--lotuspay-write-baseline"
+OPTION_BASELINE_TODAY: Final = "--lotuspay-baseline-today"
+OPTION_REPORT_MARKDOWN: Final = "--lotuspay-report-markdown"
 ENV_KEY: Final = "LOTUSPAY_API_KEY"
 _TIERS: Final = ("smoke", "standard", "deep")
 _MARKER: Final = "lotuspay_check"
@@ -125,6 +131,15 @@ def _key(text: str) -> str:
     return text
 
 
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"The baseline's day must be a date YYYY-MM-DD, but {text!r} was given."
+        ) from None
+
+
 def add_options(parser: pytest.Parser) -> None:
     """Add the plugin's options to pytest's parser, in one group."""
     group = parser.getgroup("lotuspay", "LotusPay conformance suite")
@@ -207,6 +222,28 @@ def add_options(parser: pytest.Parser) -> None:
         help="threads a long check (the state machine, the fuzz phase) runs its fixed parts in; "
         "under pytest-xdist, per worker (default 1; the parts and verdicts do not depend on it)",
     )
+    # h4 options: the baseline and the Markdown summary (used in _suite.py, marked h4).
+    group.addoption(
+        OPTION_BASELINE,
+        metavar="FILE",
+        help="known findings (JSON, schemas/baseline.schema.json): a check whose failing "
+        "findings are all listed is xfailed as 'known'; an expired entry fails the session",
+    )
+    group.addoption(
+        OPTION_WRITE_BASELINE,
+        metavar="FILE",
+        help="write the run's failing findings as a starting baseline (fill in each reason)",
+    )
+    group.addoption(
+        OPTION_BASELINE_TODAY,
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="judge the baseline's expiry dates as of this day (default: today, UTC)",
+    )
+    group.addoption(
+        OPTION_REPORT_MARKDOWN, metavar="PATH", help="write a short Markdown summary here"
+    )
+    # end of h4 options
     from ._diff import add_diff_option
 
     add_diff_option(group)
