@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime
 import os
 import random
 import signal
@@ -13,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from ._run_h4 import add_h4_options, apply_h4, check_h4, known_test, observer, write_reports
 from ._run_options import (
     _bad_key,
     _base_url,
@@ -148,31 +148,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="PATH",
         help="record the run's traffic here as HAR 1.2, key masked (replay: validate --har)",
     )
-    # h4 options: the baseline, the Markdown summary (handled in _h4_check and _finish).
-    parser.add_argument(
-        "--baseline",
-        metavar="FILE",
-        help="known findings (JSON, schemas/baseline.schema.json): a finding listed is reported "
-        "'known' and does not fail the run; an expired entry fails it; an entry that matched "
-        "nothing is listed 'resolved'",
-    )
-    parser.add_argument(
-        "--write-baseline",
-        metavar="FILE",
-        help="write this run's failing findings as a starting baseline (fill in each reason)",
-    )
-    parser.add_argument(
-        "--baseline-today",
-        type=_date,
-        metavar="YYYY-MM-DD",
-        help="judge the baseline's expiry dates as of this day (default: today, UTC)",
-    )
-    parser.add_argument(
-        "--report-markdown",
-        metavar="PATH",
-        help='write a short Markdown summary here (e.g. "$GITHUB_STEP_SUMMARY")',
-    )
-    # end of h4 options
+    # h4 options: --baseline, --write-baseline, --baseline-today, --report-markdown
+    add_h4_options(parser)
     parser.add_argument(
         "--mock-fault",
         action="append",
@@ -265,41 +242,6 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[str, str, str, str | Non
         yield str(url), label, url.api_keys[0], url.api_keys[1]
 
 
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
-
-
-def _h4_check(args: argparse.Namespace) -> str | None:
-    """Read the baseline (kept on ``args``) and check the h4 report paths; return a usage
-    error message, or None."""
-    from ..report import BaselineError, read_baseline, unwritable
-
-    for path in (args.report_markdown, args.write_baseline):
-        if path and (problem := unwritable(path)) is not None:
-            return problem
-    args.baseline_read = None
-    if args.baseline:
-        try:
-            args.baseline_read = read_baseline(args.baseline)
-        except BaselineError as exc:
-            return str(exc)
-    return None
-
-
-def _apply_h4(args: argparse.Namespace, report: dict[str, Any]) -> dict[str, Any]:
-    """The report with the baseline applied (as of --baseline-today, else today in UTC)."""
-    from ..report import apply_baseline
-
-    baseline = getattr(args, "baseline_read", None)
-    if baseline is None:
-        return report
-    today = args.baseline_today or datetime.datetime.now(datetime.timezone.utc).date()
-    return apply_baseline(report, baseline, today=today)
-
-
 def _har_path(args: argparse.Namespace) -> str | None:
     """The HAR report path, when this build has the option."""
     path = getattr(args, "report_har", None)
@@ -353,7 +295,7 @@ def run(args: argparse.Namespace) -> int:
     for path in (args.report_json, args.report_html, args.junitxml, _har_path(args)):
         if path and (problem := unwritable(path)) is not None:
             return _usage_error(problem)
-    if (problem := _h4_check(args)) is not None:
+    if (problem := check_h4(args)) is not None:
         return _usage_error(problem)
     key = args.api_key or ""
     for secret in (args.api_key, args.second_api_key, args.live_key):
@@ -380,9 +322,7 @@ def run(args: argparse.Namespace) -> int:
             return _usage_error(str(exc))
     result = None
     terminated = False
-    from ..report import ObservationRecorder
-
-    args.observed = ObservationRecorder()  # what the run saw beyond the contract
+    args.observed = observer()  # what the run saw beyond the contract
     try:
         with (
             _sigterm_as_interrupt() as received,
@@ -448,68 +388,20 @@ def run(args: argparse.Namespace) -> int:
     return exit_code
 
 
-def _known_test(report: dict[str, Any]) -> Any:
-    """Whether a finding is one the report's baseline lists (not printed again)."""
-    from ..report import finding_key
-
-    known = {
-        finding_key(check["id"], f)
-        for check in report["checks"]
-        for f in check.get("failures") or []
-        if f.get("baseline") == "known"
-    }
-    return lambda f: finding_key(f.check_id, {"rule": f.rule, "pointer": f.pointer}) in known
-
-
-def _write_reports(args: argparse.Namespace, report: dict[str, Any], recorder: Any) -> None:
-    """Write every report asked for; raise OSError when one cannot be written."""
-    from ..report import (
-        render_markdown,
-        write_baseline,
-        write_html_report,
-        write_json_report,
-        write_junit_report,
-        write_text_report,
-    )
-
-    if args.report_json:
-        write_json_report(report, args.report_json)
-    if args.junitxml:
-        write_junit_report(report, args.junitxml)
-    if args.report_html:
-        write_html_report(report, args.report_html)
-    if getattr(args, "report_markdown", None):
-        write_text_report(render_markdown(report), args.report_markdown)
-    if getattr(args, "write_baseline", None):
-        count = write_baseline(report, args.write_baseline)
-        print(f"wrote {count} baseline entr(ies) to {args.write_baseline}: fill in each reason")
-    if recorder is not None:
-        recorder.write_report(report, args.report_har)
-
-
 def _finish(args: argparse.Namespace, result: Any, recorder: Any = None) -> int:
     """Print the findings and summary, write the reports; return 2 if one cannot be written."""
-    from ..report import (
-        render_baseline,
-        render_findings,
-        render_summary,
-        report_data,
-        report_exit_code,
-    )
+    from ..report import render_baseline, render_findings, render_summary, report_data
 
     # The reports first: they are what a CI job keeps, and printing may meet a closed pipe.
     report = report_data(result)  # one document for the JSON and HTML reports
     if getattr(args, "shard", None):
         report["shard"] = {"index": args.shard[0], "count": args.shard[1]}
-    if (observed := getattr(args, "observed", None)) is not None:
-        report["observed"] = observed.data()
-    report = _apply_h4(args, report)
-    args.exit_code = report_exit_code(report)  # the baseline's verdict: known ones pass
+    report = apply_h4(args, report)  # observations and the baseline; sets args.exit_code
     try:
-        _write_reports(args, report, recorder)
+        write_reports(args, report, recorder)
     except OSError as exc:
         return _usage_error(f"cannot write {exc.filename or 'a report'}: {exc.strerror or exc}")
-    findings = render_findings(result, known=_known_test(report))
+    findings = render_findings(result, known=known_test(report))
     if findings and not args.quiet:
         print()
         print(findings)
