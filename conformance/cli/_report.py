@@ -59,7 +59,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="exit 1 when the run's verdict is a fail (a check failed or erred, or the "
         "deadline cut checks), as 'run' does",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=_dispatch)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """h4: ``report compare`` has its own handler; everything else is :func:`run`'s."""
+    return _compare(args) if args.inputs[0] == _COMPARE else run(args)
 
 
 def _fail(message: str) -> int:
@@ -81,8 +86,6 @@ def run(args: argparse.Namespace) -> int:
         write_json_report,
     )
 
-    if args.inputs[0] == _COMPARE:
-        return _compare(args)
     merging = args.inputs[0] == _MERGE
     names = args.inputs[1:] if merging else args.inputs
     if not names:
