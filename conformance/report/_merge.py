@@ -139,6 +139,59 @@ def _coverage(
     ]
 
 
+# h4: what each part saw beyond the contract, and the state of each baseline entry.
+_OBSERVED_KEYS: Final = {
+    "properties": ("schema", "pointer"),
+    "statuses": ("operation", "status"),
+    "headers": ("header",),
+}
+# An entry's state in the whole run: the first of these any part gives it (a scenario check
+# runs in one part; the others did not judge it).
+_ENTRY_STATES: Final = ("expired", "known", "resolved", "not_judged")
+
+
+def _observed(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    parts = [r["observed"] for r in reports if isinstance(r.get("observed"), Mapping)]
+    if not parts:
+        return None
+    merged: dict[str, Any] = {"dropped": sum(int(p.get("dropped") or 0) for p in parts)}
+    for kind, fields in _OBSERVED_KEYS.items():
+        rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for part in parts:
+            for row in part.get(kind) or []:
+                key = tuple(row.get(f) for f in fields)
+                into = rows.setdefault(key, {**row, "count": 0, "operations": []})
+                into["count"] += int(row.get("count") or 0)
+                into["operations"] = sorted({*into["operations"], *(row.get("operations") or [])})
+        merged[kind] = [rows[k] for k in sorted(rows, key=lambda k: tuple(map(str, k)))]
+    return merged
+
+
+def _baseline(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    parts = [r["baseline"] for r in reports if isinstance(r.get("baseline"), Mapping)]
+    if not parts:
+        return None
+    entries: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for part in parts:
+        for entry in part.get("entries") or []:
+            key = (entry.get("check"), entry.get("rule"), entry.get("pointer"))
+            into = entries.setdefault(key, {**entry, "matched": 0})
+            into["matched"] += int(entry.get("matched") or 0)
+            states = (into["state"], entry.get("state"))
+            into["state"] = min(states, key=lambda s: _ENTRY_STATES.index(s or "not_judged"))
+    return {**parts[0], "entries": list(entries.values())}
+
+
+def _merge_h4(data: dict[str, Any], reports: Sequence[Mapping[str, Any]]) -> None:
+    """Add the parts' observations and baseline to the merged ``data``; an expired entry fails
+    the whole run, as it failed its part."""
+    for name, merged in (("observed", _observed(reports)), ("baseline", _baseline(reports))):
+        if merged is not None:
+            data[name] = merged
+    if any(e["state"] == "expired" for e in (data.get("baseline") or {}).get("entries", [])):
+        data["verdict"] = "fail"
+
+
 def _one(values: Sequence[Any]) -> Any:
     """The value when every part has it, else the distinct values joined."""
     distinct = list(dict.fromkeys(v for v in values if v is not None))
@@ -217,6 +270,7 @@ def merge_reports(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             for r, checks in zip(reports, per_report, strict=True)
         ],
     }
+    _merge_h4(data, reports)
     cleaned: dict[str, Any] = redact_data(data)
     return cleaned
 

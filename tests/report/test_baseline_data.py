@@ -140,3 +140,21 @@ def test_every_report_shows_a_known_check_as_known() -> None:
     assert "✅ pass" in markdown
     # Shards with the baseline applied still merge.
     assert merge_reports([applied])["summary"]["known"] == 1
+
+
+def test_merged_shards_keep_the_observations_and_each_entrys_state() -> None:
+    entry = _entry("C", "r", "/a", expires=TODAY)
+    one = apply_baseline(_report(_check("C", "failed", _finding("r", "/a"))),
+                         Baseline("b", (entry,)), today=TODAY)  # fmt: skip
+    other = apply_baseline(_report(_check("D", "passed")), Baseline("b", (entry,)), today=TODAY)
+    seen = {"schema": "customer", "pointer": "/x", "operations": ["listCustomers"]}
+    one["observed"] = {"properties": [{**seen, "count": 2}], "dropped": 0}
+    other["observed"] = {"properties": [{**seen, "count": 3}], "dropped": 1}
+    merged = merge_reports([one, other])
+    assert merged["observed"]["properties"] == [{**seen, "count": 5}]
+    assert merged["observed"]["dropped"] == 1
+    assert [(e["state"], e["matched"]) for e in merged["baseline"]["entries"]] == [("known", 1)]
+    assert merged["verdict"] == "pass"
+    late = apply_baseline(_report(_check("D", "passed")), Baseline("b", (entry,)),
+                          today=TODAY + datetime.timedelta(1))  # fmt: skip
+    assert merge_reports([one, late])["verdict"] == "fail"  # an expired entry in any part
