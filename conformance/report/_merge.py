@@ -257,7 +257,12 @@ def merge_reports(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             (r["max_duration_seconds"] for r in reports if r.get("max_duration_seconds")),
             default=None,
         ),
-        "summary": {**counts, "total": len(merged_checks), "not_run_deadline": cut},
+        # "known" only when a baseline made some (a run's own summary has it only then too).
+        "summary": {
+            **{s: n for s, n in counts.items() if n or s != "known"},
+            "total": len(merged_checks),
+            "not_run_deadline": cut,
+        },
         "checks": merged_checks,
         "coverage": _coverage(reports, order),
         "merged": [
