@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 from lotuspay_contract import schemas
 
 from ..client import observe_exchanges
+from ..redact import redact_data
 
 if TYPE_CHECKING:
     from ..client import Exchange, TargetError
@@ -33,6 +34,8 @@ __all__ = ["ITEMS_WALKED", "MAX_OBSERVED", "ObservationRecorder", "undefined_pro
 MAX_OBSERVED: Final = 100
 ITEMS_WALKED: Final = 5
 _MAX_DEPTH: Final = 12
+# A hostile server's property or header name may be as long as its body: names are cut.
+_MAX_NAME_CHARS: Final = 120
 _COMPOSED: Final = ("allOf", "anyOf", "oneOf")
 _BRANCHES: Final = ("if", "then", "else")
 # Fields of HTTP itself (RFC 9110-9112, 6265) and of the proxies and CDNs in front of any API:
@@ -188,7 +191,7 @@ def _walk(
     owner = next(c for c in contexts if isinstance(c[2].get("properties"), Mapping))
     for key, child in value.items():
         if key not in defined:
-            escaped = str(key).replace("~", "~0").replace("/", "~1")
+            escaped = str(key)[:_MAX_NAME_CHARS].replace("~", "~0").replace("/", "~1")
             found.setdefault((owner[0], f"{owner[3]}/{escaped}"), None)
         else:
             _walk(child, _children(contexts, key, prop=True), depth + 1, found)
@@ -246,7 +249,7 @@ class ObservationRecorder:
         defined = _HTTP_HEADERS | operation.headers.get(exchange.status, frozenset())
         for header in {h.lower() for h in exchange.headers}:
             if header not in defined:
-                found.append(("headers", (header,)))
+                found.append(("headers", (header[:_MAX_NAME_CHARS],)))
         schema = _SUCCESS_SCHEMA.get(operation.operation_id) if exchange.status < 300 else None
         schema = "error" if exchange.status >= 400 else schema
         body = exchange.json_or_none() if schema and "json" in exchange.content_type else None
@@ -290,7 +293,9 @@ class ObservationRecorder:
                 key=lambda row: tuple(str(row[f]) for f in fields[kind]),
             )
         data["dropped"] = self.dropped
-        return data
+        # Names a server chose: masked like every other string of the report.
+        cleaned: dict[str, Any] = redact_data(data)
+        return cleaned
 
 
 @contextlib.contextmanager
