@@ -209,30 +209,43 @@ def _failing_levels(strict: bool) -> frozenset[str]:
 
 def baseline_from_report(report: Mapping[str, Any]) -> dict[str, Any]:
     """Return a starting baseline for ``report``: one entry per distinct failing finding, its
-    ``reason`` empty (to fill in: an empty reason is refused when the file is read)."""
+    ``reason`` empty (to fill in: an empty reason is refused when the file is read). A finding
+    the report's own baseline knew keeps that entry's reason, owner and expiry (refreshing a
+    baseline loses nothing); entries that matched nothing are left out."""
     levels = _failing_levels(bool(report.get("strict")))
+    previous = {
+        (e["check"], str(e.get("rule") or ""), normalise_pointer(e.get("pointer"))): e
+        for e in (report.get("baseline") or {}).get("entries") or []
+    }
     entries: dict[tuple[str, str, str], dict[str, Any]] = {}
     for check in report.get("checks") or []:
-        if check.get("status") != "failed":
+        if check.get("status") not in ("failed", "known"):
             continue  # an error or a skip is never baselined: it is not a finding
         for finding in check.get("failures") or []:
             if finding.get("level") not in levels:
                 continue
             key = finding_key(check["id"], finding)
-            entries.setdefault(
-                key,
-                {
-                    "check": key[0],
-                    "rule": finding.get("rule"),
-                    "pointer": key[2],
-                    "reason": "",
-                    "owner": "",
-                    "message": str(finding.get("message") or "")[:200],
-                },
-            )
+            entries.setdefault(key, _starting_entry(key, finding, previous.get(key)))
     document = {"$schema": "./baseline.schema.json", "version": _VERSION}
     cleaned: dict[str, Any] = redact_data({**document, "entries": list(entries.values())})
     return cleaned
+
+
+def _starting_entry(
+    key: tuple[str, str, str], finding: Mapping[str, Any], known: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    entry = {
+        "check": key[0],
+        "rule": finding.get("rule"),
+        "pointer": key[2],
+        "reason": "",
+        "owner": "",
+        "message": str(finding.get("message") or "")[:200],
+    }
+    for field in ("reason", "owner", "expires"):
+        if known is not None and known.get(field):
+            entry[field] = known[field]
+    return entry
 
 
 def write_baseline(report: Mapping[str, Any], path: str | Path) -> int:

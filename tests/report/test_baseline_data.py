@@ -158,3 +158,17 @@ def test_merged_shards_keep_the_observations_and_each_entrys_state() -> None:
     late = apply_baseline(_report(_check("D", "passed")), Baseline("b", (entry,)),
                           today=TODAY + datetime.timedelta(1))  # fmt: skip
     assert merge_reports([one, late])["verdict"] == "fail"  # an expired entry in any part
+
+
+def test_refreshing_a_baseline_keeps_the_known_entries_reasons() -> None:
+    from lotuspay_contract.conformance.report import baseline_from_report
+
+    report = _report(_check("C", "failed", _finding("r", "/data/0/a"), _finding("r", "/b")))
+    entry = _entry("C", "r", "/data/*/a", owner="qa", expires=TODAY)
+    applied = apply_baseline(report, Baseline("b", (entry, _entry("Z", "r", "/gone"))),
+                             today=TODAY)  # fmt: skip
+    written = baseline_from_report(applied)["entries"]
+    assert [(e["pointer"], e["reason"], e["owner"], e.get("expires")) for e in written] == [
+        ("/data/*/a", "known", "qa", "2026-06-01"),
+        ("/b", "", "", None),
+    ]
