@@ -27,6 +27,8 @@ The tree (tests/test_errors.py keeps it complete and true: every class, its room
     ├── MergeError [ValueError]    report: reports that cannot be merged (other runs, a shard
     │                              missing or twice, a check that differs)
     ├── NotAReport [ValueError]    report: a JSON file that is not a run report
+    ├── BaselineError [ValueError] report: a baseline file that cannot be used (unreadable,
+    │                              not its schema's shape, an entry without a reason)
     ├── DiffFailure [AssertionError]
     │                              plugin: the differential test found a failing difference
     ├── LotusPayWarning [UserWarning]

@@ -9,6 +9,7 @@ your code receives. Run it with ``pytest examples/test_other_repo.py``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -53,13 +54,18 @@ class CustomersClient:
     def retrieve_customer(self, customer_id: str) -> dict[str, Any]:
         return self._call("GET", f"/v1/customers/{customer_id}")
 
+    def close(self) -> None:
+        self._http.close()
+
 
 # --- the tests ----------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
-def client(lotuspay_mock: str) -> CustomersClient:
-    return CustomersClient(lotuspay_mock, lotuspay_mock.api_keys[0])  # a key the mock issued
+def client(lotuspay_mock: str) -> Iterator[CustomersClient]:
+    customers = CustomersClient(lotuspay_mock, lotuspay_mock.api_keys[0])  # a key it issued
+    yield customers
+    customers.close()  # its connections, not left to the garbage collector
 
 
 # A session fixture shared across examples on purpose: the mock keeps state, as the real API does.

@@ -51,7 +51,14 @@ MAY_IMPORT: dict[str, set[str]] = {
         f"{C}.client",
         f"{C}.suite",
     },
-    f"{C}.report": {f"{C}.redact", f"{C}.validation", f"{C}.client", f"{C}.suite"},
+    # schemas: the baseline file's schema; the properties the contract defines (observations).
+    f"{C}.report": {
+        f"{PKG}.schemas",
+        f"{C}.redact",
+        f"{C}.validation",
+        f"{C}.client",
+        f"{C}.suite",
+    },
     f"{C}.plugin": {
         f"{PKG}.schemas",
         f"{C}.redact",

@@ -188,3 +188,79 @@ def test_the_sharded_workflow_commands_parse_with_the_real_cli() -> None:
         args = build_parser().parse_args(argv[1:])
         assert args.command in ("run", "report")
         assert "--api-key" not in command
+
+
+NIGHTLY = EXAMPLES / "lotuspay-nightly.yml"
+
+
+def _nightly_steps() -> list[dict[str, Any]]:
+    workflow: dict[str, Any] = yaml.safe_load(NIGHTLY.read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert "schedule" in triggers
+    steps: list[dict[str, Any]] = workflow["jobs"]["nightly"]["steps"]
+    return steps
+
+
+def test_the_nightly_workflow_keeps_downloads_and_compares_its_reports() -> None:
+    steps = _nightly_steps()
+    uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert [s["with"]["name"] for s in uploads] == ["lotuspay-nightly"]
+    downloads = [s["run"] for s in steps if "gh run download" in s.get("run", "")]
+    assert len(downloads) == 1
+    assert "--name lotuspay-nightly" in downloads[0]
+    commands = [s["run"] for s in steps if "lotuspay-contract " in s.get("run", "")]
+    assert any("--baseline" in c and "--report-markdown" in c for c in commands)
+    assert any("report compare previous/run.json reports/run.json" in c for c in commands)
+    assert all("--api-key" not in c for c in commands)
+
+
+def _night(workdir: Path, env: dict[str, str], quirks: tuple[str, ...]) -> str:
+    """One night as the runner would: the workflow's steps but the install and the download
+    (the previous night's artifact is handed over by the caller); returns the step summary."""
+    from lotuspay_contract.conformance.mock import running_mock
+
+    summary, output = workdir / "step-summary.md", workdir / "github-output"
+    with running_mock(quirks=quirks) as url:
+        night = env | {
+            "LOTUSPAY_BASE_URL": str(url),
+            "LOTUSPAY_API_KEY": url.api_keys[0],
+            "LOTUSPAY_SECOND_API_KEY": url.api_keys[1],
+            "GITHUB_STEP_SUMMARY": str(summary),
+            "GITHUB_OUTPUT": str(output),
+        }
+        for step in _nightly_steps():
+            command = step.get("run", "")
+            if not command or command.startswith("pip install") or "gh run" in command:
+                continue
+            if "steps.run.outputs.status" in command:  # the verdict step, as Actions fills it
+                status = output.read_text(encoding="utf-8").split("status=")[-1].strip()
+                command = command.replace("${{ steps.run.outputs.status }}", status)
+            _run_step(command, workdir, night)
+    return summary.read_text(encoding="utf-8")
+
+
+def test_the_nightly_workflow_runs_two_nights_against_the_mock(tmp_path: Path) -> None:
+    """Night 1 against the clean mock; night 2 against one that adds properties, with night 1's
+    report as the downloaded artifact: both summaries are written, the new properties listed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "LOTUSPAY_"))}
+    env |= {"LOTUSPAY_TIER": "smoke", "GITHUB_RUN_NUMBER": "7", "GITHUB_REPOSITORY": "o/r"}
+    env |= {"LOTUSPAY_BASELINE": ".github/lotuspay-baseline.json"}
+    nights = []
+    for n in (1, 2):
+        workdir = tmp_path / f"night-{n}"
+        (workdir / ".github").mkdir(parents=True)
+        (workdir / ".github/lotuspay-baseline.json").write_bytes(
+            (EXAMPLES / "lotuspay-baseline.json").read_bytes()
+        )
+        nights.append(workdir)
+    first = _night(nights[0], env, ())
+    assert "## LotusPay contract: ✅ pass" in first
+    assert "No previous night's report to compare with." in first
+    (nights[1] / "previous").mkdir()
+    (nights[1] / "previous/run.json").write_bytes((nights[0] / "reports/run.json").read_bytes())
+    second = _night(nights[1], env, ("extra_properties",))
+    assert "## LotusPay contract: ✅ pass" in second
+    assert "## LotusPay contract: what changed (no new failure)" in second
+    assert "- **new** property `/x_region` of `customer`" in second
+    for report in ("run.json", "report.html", "junit.xml", "summary.md", "changes.html"):
+        assert (nights[1] / "reports" / report).stat().st_size > 0, report

@@ -308,7 +308,7 @@ def test_long_values_and_many_findings_are_cut() -> None:
         (
             {"checks": [{"id": "CUS-X-001", "status": "great"}]},
             "check CUS-X-001 has status 'great', not one of passed, failed, error, warned, "
-            "noted, not_exercised, skipped",
+            "noted, not_exercised, skipped, known",
         ),
     ],
 )

@@ -14,6 +14,7 @@ from ._run import check_reports
 __all__ = ["register"]
 
 _MERGE = "merge"
+_COMPARE = "compare"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,14 +35,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         epilog=(
             "examples: lotuspay-contract report run.json --html run.html; "
             "lotuspay-contract report merge shard-1.json shard-2.json --report-json run.json "
-            "--html run.html --junitxml junit.xml --exit-status"
+            "--html run.html --junitxml junit.xml --exit-status; "
+            "lotuspay-contract report compare last-night.json run.json --markdown changes.md "
+            "--exit-status (what changed: new failures, fixed, coverage, observed beyond the "
+            "contract; --exit-status: 1 only for a new failure)"
         ),
     )
     parser.add_argument(
         "inputs",
         nargs="+",
         metavar="RUN.json",
-        help="a JSON report (- reads standard input), or 'merge' and several",
+        help="a JSON report (- reads standard input), or 'merge' and several, or "
+        "'compare' OLD.json NEW.json",
     )
     add_settings_arguments(parser, "report")
     parser.set_defaults(handler=run)
@@ -97,6 +102,10 @@ def run(args: argparse.Namespace) -> int:
     from ..report import MergeError, NotAReport, merge_reports, report_exit_code
 
     settings = settings_from_args("report", args)
+    if args.inputs[0] == _COMPARE:
+        return _compare(args.inputs[1:], settings)
+    if settings.report_markdown:
+        raise SettingsError("--markdown is for report compare; a run writes its own summary")
     names = _names(args)
     if not (settings.report_json or settings.report_html or settings.junitxml):
         raise SettingsError("nothing to write: give --html, --junitxml or --report-json")
@@ -117,3 +126,39 @@ def run(args: argparse.Namespace) -> int:
         raise SettingsError(f"not a run report: {type(exc).__name__}: {exc}") from None
     _write(settings, report, texts)
     return report_exit_code(report) if settings.exit_status else 0
+
+
+def _compare(names: list[str], settings: Settings) -> int:
+    """``report compare OLD.json NEW.json``: print (or write) what changed; with --exit-status,
+    1 only for a new failure."""
+    from ..report import (
+        compare_exit_code,
+        compare_reports,
+        render_compare_html,
+        render_compare_markdown,
+        write_text_report,
+    )
+
+    if len(names) != 2 or settings.junitxml or settings.report_json:
+        raise SettingsError("usage: report compare OLD.json NEW.json [--markdown P] [--html P]")
+    check_reports(settings, ("report_markdown", "report_html"))
+    try:
+        old, new = (read_json(name) for name in names)
+        changes = compare_reports(old, new)
+        markdown = render_compare_markdown(changes)
+        html = render_compare_html(changes) if settings.report_html else ""
+    except UnreadableInput as exc:
+        raise SettingsError(str(exc)) from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise SettingsError(f"not a run report: {type(exc).__name__}: {exc}") from None
+    for path, text in ((settings.report_markdown, markdown), (settings.report_html, html)):
+        if not path:
+            continue
+        try:
+            write_text_report(text, path)
+        except OSError as exc:
+            raise SettingsError(f"cannot write {path}: {exc.strerror or exc}") from None
+        print(f"wrote {path}")
+    if not (settings.report_markdown or settings.report_html):
+        print(markdown, end="")
+    return compare_exit_code(changes) if settings.exit_status else 0

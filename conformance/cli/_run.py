@@ -19,6 +19,7 @@ from ..settings import (
     resolve_names,
 )
 from ._options import add_settings_arguments, settings_from_args, usage_error
+from ._run_reports import finished_report, known_test, observer, read_baseline_for, write_reports
 
 __all__ = ["check_reports", "register", "use_cache_dir"]
 
@@ -76,7 +77,17 @@ def _prepared(settings: Settings) -> Settings:
         faults=list(FAULTS),
         quirks=list(QUIRKS),
     )
-    check_reports(settings, ("report_json", "report_html", "junitxml", "report_har"))
+    check_reports(
+        settings,
+        (
+            "report_json",
+            "report_html",
+            "junitxml",
+            "report_har",
+            "report_markdown",
+            "write_baseline",
+        ),
+    )
     for secret in (settings.api_key, settings.second_api_key, settings.live_key):
         remember_secret(secret)
     use_cache_dir(settings)
@@ -258,9 +269,12 @@ def run(args: argparse.Namespace) -> int:
     _tolerant_streams()
     settings = _prepared(settings_from_args("run", args))
     checks = _selected(settings)
+    baseline = read_baseline_for(settings)
     recorder = _recorder(settings)
+    observed = observer()  # what the run saw beyond the contract
     try:
-        result, terminated = _suite_run(settings, checks, recorder)
+        with observed:
+            result, terminated = _suite_run(settings, checks, recorder)
     except _Terminated:  # before the run started: nothing to report
         print("lotuspay-contract run: terminated", file=sys.stderr)
         return 2
@@ -271,51 +285,39 @@ def run(args: argparse.Namespace) -> int:
         return usage_error("run", f"target unreachable: {redact(str(exc))}")
     except OSError as exc:
         return usage_error("run", f"cannot start the embedded mock: {exc}")
+    report, exit_code = finished_report(settings, result, observed, baseline)
     with _signals_held():
-        status = _finish(settings, result, recorder)
+        status = _finish(settings, result, report, recorder)
     if status:
         return status
     if result.stopped == INTERRUPTED_REASON:
         # Ctrl-C keeps the shell's convention; a SIGTERM (a CI runner's timeout) is an
         # incomplete run: 2, like an unreachable target.
         return 2 if terminated else 130
-    return int(result.exit_code)
+    return exit_code
 
 
-def _write_reports(settings: Settings, result: Any, recorder: Any) -> None:
-    from ..report import report_data, write_html_report, write_json_report, write_junit
-
-    report = report_data(result)  # one document for the JSON and HTML reports
-    if settings.shard:
-        report["shard"] = {"index": settings.shard[0], "count": settings.shard[1]}
-    if settings.report_json:
-        write_json_report(report, settings.report_json)
-    if settings.junitxml:
-        write_junit(result, settings.junitxml)
-    if settings.report_html:
-        write_html_report(report, settings.report_html)
-    if recorder is not None:
-        recorder.write_report(report, settings.report_har)
-
-
-def _finish(settings: Settings, result: Any, recorder: Any = None) -> int:
+def _finish(settings: Settings, result: Any, report: dict[str, Any], recorder: Any) -> int:
     """Print the findings and summary, write the reports; return 2 if one cannot be written."""
-    from ..report import render_findings, render_summary
+    from ..report import render_baseline, render_findings, render_summary
 
     # The reports first: they are what a CI job keeps, and printing may meet a closed pipe.
     try:
-        _write_reports(settings, result, recorder)
+        write_reports(settings, report, recorder)
     except OSError as exc:
         return usage_error(
             "run", f"cannot write {exc.filename or 'a report'}: {exc.strerror or exc}"
         )
-    findings = render_findings(result)
+    findings = render_findings(result, known=known_test(report))
     if findings and not settings.quiet:
         print()
         print(findings)
     if not settings.quiet:
         print()
-    print(render_summary(result, quiet=settings.quiet))
+    statuses = {c["id"]: c["status"] for c in report["checks"]}
+    print(render_summary(result, quiet=settings.quiet, statuses=statuses))
+    for line in render_baseline(report):
+        print(line)
     if result.stopped:
         print(f"stopped early: {result.stopped}")
     if result.exit_code and not settings.quiet:  # the same requests, judged the same way

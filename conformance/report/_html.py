@@ -25,10 +25,20 @@ import jinja2
 from ..errors import LotusPayContractError
 from ..redact import mask_key, redact
 from ..suite import DEADLINE_REASON
+from ._templates import template_environment
 
 __all__ = ["NotAReport", "render_html", "write_html_report"]
 
-_STATUSES: Final = ("passed", "failed", "error", "warned", "noted", "not_exercised", "skipped")
+_STATUSES: Final = (
+    "passed",
+    "failed",
+    "error",
+    "warned",
+    "noted",
+    "not_exercised",
+    "skipped",
+    "known",  # h4: a failure a baseline lists (report/_baseline.py); it does not fail the run
+)
 # Words, not only colours, carry the verdict, so the page reads the same without colour vision.
 _LABELS: Final = {
     "passed": "pass",
@@ -38,6 +48,7 @@ _LABELS: Final = {
     "noted": "note",
     "not_exercised": "not exercised",
     "skipped": "skip",
+    "known": "known",
 }
 # A check the run's deadline cut is skipped, but labelled apart: it is why the run failed.
 _CUT_LABEL: Final = "NOT RUN"
@@ -211,17 +222,9 @@ def _csp_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-@functools.cache
 def _environment() -> jinja2.Environment:
-    # PackageLoader reads through importlib.resources, so the template also loads from a wheel.
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("lotuspay_contract.conformance.report", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    # One environment for every report's templates (run, diff, compare): see _templates.py.
+    return template_environment()
 
 
 @functools.cache
@@ -281,10 +284,19 @@ def render_html(report: Mapping[str, Any]) -> str:
             checks=checks,
             coverage=_coverage(report),
             problems=[c for c in checks if c.status in ("failed", "error", "warned")],
+            baseline=_baseline_rows(report),  # h4: the baseline's entries and their states
         )
     )
     # Last pass over the whole page, as the JSON report does: nothing key-shaped leaves.
     return redact(page)
+
+
+def _baseline_rows(report: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The baseline entries (report/_baseline.py) as display text: state, check, rule, where."""
+    baseline = report.get("baseline")
+    entries = _list(baseline.get("entries")) if isinstance(baseline, Mapping) else []
+    fields = ("state", "check", "rule", "pointer", "reason", "owner", "expires")
+    return [{f: _text(e.get(f)) for f in fields} for e in entries if isinstance(e, Mapping)]
 
 
 def _list(value: Any) -> Sequence[Any]:

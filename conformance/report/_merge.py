@@ -24,9 +24,28 @@ __all__ = ["MAX_FINDINGS", "MergeError", "merge_reports", "report_exit_code"]
 
 #: Findings kept per check, as a run keeps them.
 MAX_FINDINGS: Final = 20
-_STATUSES: Final = ("passed", "failed", "error", "warned", "noted", "not_exercised", "skipped")
+# "known": a failure a baseline lists (see _baseline.py).
+_STATUSES: Final = (
+    "passed",
+    "failed",
+    "error",
+    "warned",
+    "noted",
+    "not_exercised",
+    "skipped",
+    "known",
+)
 # For a response check, the status of the merged entry: the first of these any part has.
-_WORST_FIRST: Final = ("failed", "error", "warned", "noted", "passed", "not_exercised", "skipped")
+_WORST_FIRST: Final = (
+    "failed",
+    "error",
+    "known",
+    "warned",
+    "noted",
+    "passed",
+    "not_exercised",
+    "skipped",
+)
 # What every part must agree on: a merged report is one run, at one tier, from one seed.
 _SAME_RUN: Final = ("tier", "seed", "strict")
 # The reason a part gives a check it never started (another part, e.g. an xdist worker, ran it).
@@ -121,6 +140,59 @@ def _coverage(
     ]
 
 
+# h4: what each part saw beyond the contract, and the state of each baseline entry.
+_OBSERVED_KEYS: Final = {
+    "properties": ("schema", "pointer"),
+    "statuses": ("operation", "status"),
+    "headers": ("header",),
+}
+# An entry's state in the whole run: the first of these any part gives it (a scenario check
+# runs in one part; the others did not judge it).
+_ENTRY_STATES: Final = ("expired", "known", "resolved", "not_judged")
+
+
+def _observed(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    parts = [r["observed"] for r in reports if isinstance(r.get("observed"), Mapping)]
+    if not parts:
+        return None
+    merged: dict[str, Any] = {"dropped": sum(int(p.get("dropped") or 0) for p in parts)}
+    for kind, fields in _OBSERVED_KEYS.items():
+        rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for part in parts:
+            for row in part.get(kind) or []:
+                key = tuple(row.get(f) for f in fields)
+                into = rows.setdefault(key, {**row, "count": 0, "operations": []})
+                into["count"] += int(row.get("count") or 0)
+                into["operations"] = sorted({*into["operations"], *(row.get("operations") or [])})
+        merged[kind] = [rows[k] for k in sorted(rows, key=lambda k: tuple(map(str, k)))]
+    return merged
+
+
+def _baseline(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    parts = [r["baseline"] for r in reports if isinstance(r.get("baseline"), Mapping)]
+    if not parts:
+        return None
+    entries: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for part in parts:
+        for entry in part.get("entries") or []:
+            key = (entry.get("check"), entry.get("rule"), entry.get("pointer"))
+            into = entries.setdefault(key, {**entry, "matched": 0})
+            into["matched"] += int(entry.get("matched") or 0)
+            states = (into["state"], entry.get("state"))
+            into["state"] = min(states, key=lambda s: _ENTRY_STATES.index(s or "not_judged"))
+    return {**parts[0], "entries": list(entries.values())}
+
+
+def _merge_h4(data: dict[str, Any], reports: Sequence[Mapping[str, Any]]) -> None:
+    """Add the parts' observations and baseline to the merged ``data``; an expired entry fails
+    the whole run, as it failed its part."""
+    for name, merged in (("observed", _observed(reports)), ("baseline", _baseline(reports))):
+        if merged is not None:
+            data[name] = merged
+    if any(e["state"] == "expired" for e in (data.get("baseline") or {}).get("entries", [])):
+        data["verdict"] = "fail"
+
+
 def _one(values: Sequence[Any]) -> Any:
     """The value when every part has it, else the distinct values joined."""
     distinct = list(dict.fromkeys(v for v in values if v is not None))
@@ -186,7 +258,12 @@ def merge_reports(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             (r["max_duration_seconds"] for r in reports if r.get("max_duration_seconds")),
             default=None,
         ),
-        "summary": {**counts, "total": len(merged_checks), "not_run_deadline": cut},
+        # "known" only when a baseline made some (a run's own summary has it only then too).
+        "summary": {
+            **{s: n for s, n in counts.items() if n or s != "known"},
+            "total": len(merged_checks),
+            "not_run_deadline": cut,
+        },
         "checks": merged_checks,
         "coverage": _coverage(reports, order),
         "merged": [
@@ -199,6 +276,7 @@ def merge_reports(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             for r, checks in zip(reports, per_report, strict=True)
         ],
     }
+    _merge_h4(data, reports)
     cleaned: dict[str, Any] = redact_data(data)
     return cleaned
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..redact import redact, redact_data
-from ..suite import DEADLINE_REASON, CheckResult, RunResult
+from ..suite import DEADLINE_REASON, CheckFailure, CheckResult, RunResult
 
 __all__ = [
     "render_coverage",
@@ -28,10 +29,14 @@ _MARKS = {
     "noted": "note",
     "not_exercised": "none",
     "skipped": "skip",
+    # A failure the baseline lists (report/_baseline.py): shown, but not failing the run.
+    "known": "known",
 }
 # A check the deadline cut is skipped, but shown apart: it is why a run exits 1.
 _CUT_MARK = "cut"
 _SHOWN_FINDINGS = 3
+# The order of the summary's counts.
+_COUNTED = ("passed", "failed", "error", "known", "warned", "noted", "not_exercised", "skipped")
 
 
 def _check_data(result: CheckResult) -> dict[str, Any]:
@@ -90,15 +95,19 @@ def write_json_report(report: dict[str, Any], path: str | Path) -> None:
     Path(path).write_text(text + "\n", encoding="utf-8", errors="backslashreplace")
 
 
-def render_findings(result: RunResult) -> str:
-    """Return the findings of failing and warning checks, a few per check."""
+def render_findings(
+    result: RunResult, *, known: Callable[[CheckFailure], bool] | None = None
+) -> str:
+    """Return the findings of failing and warning checks, a few per check; ``known`` tells
+    the findings a baseline lists, left out (the JSON report has them, marked)."""
     blocks = []
     for each in result.results:
         if each.status not in ("failed", "error", "warned"):
             continue
-        for finding in each.findings[:_SHOWN_FINDINGS]:
+        shown = [f for f in each.findings if known is None or not known(f)]
+        for finding in shown[:_SHOWN_FINDINGS]:
             blocks.append(str(finding))
-        hidden = len(each.findings) - _SHOWN_FINDINGS
+        hidden = len(shown) - _SHOWN_FINDINGS
         if hidden > 0:
             blocks.append(f"[{each.check.id}] … and {hidden} more finding(s) in the JSON report")
     return redact("\n\n".join(blocks))
@@ -120,26 +129,36 @@ def render_coverage(result: RunResult) -> list[str]:
     return lines
 
 
-def render_summary(result: RunResult, *, quiet: bool = False) -> str:
+def _status_in(result: RunResult, check_id: str) -> str | None:
+    """The suite's status of check ``check_id`` in ``result``, or None when it did not run."""
+    return next((r.status for r in result.results if r.check.id == check_id), None)
+
+
+def render_summary(
+    result: RunResult, *, quiet: bool = False, statuses: Mapping[str, str] | None = None
+) -> str:
     """Return the terminal table: one line per check, the coverage, then the counts; ``quiet``
-    gives the counts alone."""
+    gives the counts alone. ``statuses`` (check id -> status) overrides a check's status: the
+    report's, after a baseline made some failures ``known``."""
+    overlay = statuses or {}
     lines = [] if quiet else [f"{'status':<6} {'check':<14} {'level':<6} {'found':>5}  title"]
     for each in () if quiet else result.results:
         found = str(len(each.findings)) if each.findings else ""
         shown = each.status in ("skipped", "not_exercised") and each.reason
         label = "not exercised: " if each.status == "not_exercised" else ""
         note = f"  ({label}{each.reason})" if shown else ""
-        mark = _CUT_MARK if each.reason == DEADLINE_REASON else _MARKS[each.status]
+        status = overlay.get(each.check.id, each.status)
+        mark = _CUT_MARK if each.reason == DEADLINE_REASON else _MARKS[status]
         lines.append(
             f"{mark:<6} {each.check.id:<14} {each.check.level.value:<6} "
             f"{found:>5}  {each.check.title}{note}"
         )
     counts = result.counts()
-    parts = [
-        f"{counts[s]} {s.replace('_', ' ')}"
-        for s in ("passed", "failed", "error", "warned", "noted", "not_exercised", "skipped")
-        if counts[s]
-    ]
+    for check_id, status in overlay.items():  # counted as the report counts them
+        if (known := _status_in(result, check_id)) is not None and known != status:
+            counts[known] -= 1
+            counts[status] = counts.get(status, 0) + 1
+    parts = [f"{counts[s]} {s.replace('_', ' ')}" for s in _COUNTED if counts.get(s)]
     if not quiet:
         lines += ["", *render_coverage(result), ""]
     lines.append(

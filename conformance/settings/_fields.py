@@ -11,6 +11,7 @@ this one table, so adding an option is adding one attribute here (the mock's: in
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
@@ -20,6 +21,7 @@ from ._option import KEY_HELP, RUNS, RUNS_AND_DIFF, Option, opt
 from ._rules import (
     DEFAULT_MAX_DURATION,
     parse_bool,
+    parse_date,
     parse_jobs,
     parse_key,
     parse_rate,
@@ -281,6 +283,46 @@ class Settings(MockSettings):
         commands=RUNS,
         plugin="--lotuspay-report-har",
         metavar="PATH",
+    )
+    report_markdown: str | None = opt(
+        None,
+        parse_text,
+        'write a short Markdown summary here (e.g. "$GITHUB_STEP_SUMMARY")',
+        commands=frozenset({"run", "plugin", "report"}),
+        flags={"report": "--markdown"},
+        plugin="--lotuspay-report-markdown",
+        metavar="PATH",
+    )
+    # The baseline: known findings do not fail the run (schemas/baseline.schema.json).
+    baseline: str | None = opt(
+        None,
+        parse_text,
+        "known findings (JSON, schemas/baseline.schema.json): a finding listed is reported "
+        "'known' and does not fail the run; an expired entry fails it; an entry that matched "
+        "nothing is listed 'resolved'",
+        commands=RUNS,
+        plugin="--lotuspay-baseline",
+        env="LOTUSPAY_BASELINE",
+        metavar="FILE",
+    )
+    write_baseline: str | None = opt(
+        None,
+        parse_text,
+        "write this run's failing findings as a starting baseline (fill in each reason)",
+        commands=RUNS,
+        plugin="--lotuspay-write-baseline",
+        in_file=False,
+        metavar="FILE",
+    )
+    baseline_today: datetime.date | None = opt(  # noqa: RUF009 (a field(); a date is immutable)
+        None,
+        parse_date,
+        "judge the baseline's expiry dates as of this day (default: today, UTC)",
+        commands=RUNS,
+        plugin="--lotuspay-baseline-today",
+        env="LOTUSPAY_BASELINE_TODAY",
+        in_file=False,
+        metavar="YYYY-MM-DD",
     )
     exit_status: bool = opt(
         False,

@@ -8,6 +8,7 @@ one message whatever the entry point.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -74,6 +75,16 @@ def parse_text(value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise SettingsError(f"expected a non-empty text, got {_text(value)}")
     return value
+
+
+def parse_date(value: Any) -> datetime.date:
+    """A day, YYYY-MM-DD (TOML dates too)."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise SettingsError(f"expected a date YYYY-MM-DD, got {_text(value)}") from None
 
 
 def parse_bool(value: Any) -> bool:

@@ -23,6 +23,7 @@ _TAKES: Final[dict[Callable[[Any], Any], dict[str, Any]]] = {
     r.parse_shard: {"type": "string", "pattern": "^[0-9]+/[0-9]+$"},
     r.parse_seed: {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
     r.parse_text: {"type": "string", "minLength": 1},
+    r.parse_date: {"type": "string", "format": "date"},
     r.parse_port: {"type": "integer", "minimum": 0, "maximum": 65535},
     r.parse_count: {"type": "integer", "minimum": 0},
     r.parse_positive_count: {"type": "integer", "minimum": 1},
