@@ -30,11 +30,13 @@ from ._registry import (
     scenario_check,
 )
 from ._runner import (
+    ADAPTIVE_JOBS,
     DEADLINE_REASON,
     DEFAULT_MAX_DURATION,
     INTERRUPTED_REASON,
     NO_EVIDENCE_REASON,
     CheckResult,
+    MainKeyRefused,
     RunResult,
     TargetUnreachable,
     close_session,
@@ -51,6 +53,7 @@ from ._runner import (
 )
 
 __all__ = [
+    "ADAPTIVE_JOBS",
     "DEADLINE_REASON",
     "DEFAULT_MAX_DURATION",
     "ENTRY_POINT_GROUP",
@@ -66,6 +69,7 @@ __all__ = [
     "CheckFailure",
     "CheckPackError",
     "CheckResult",
+    "MainKeyRefused",
     "NotExercised",
     "Rule",
     "RunResult",
