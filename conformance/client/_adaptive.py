@@ -7,8 +7,12 @@ window's worth of answers), every 429 halves it and spaces request starts (the p
 and shrinks again while answers come through). A fixed ``--jobs N`` or ``--rate-limit`` does
 not use this. Only *when* requests are sent depends on it, never what is sent or judged.
 
-Thread-safe; a waiting thread is woken by an answer (one is always in flight while a thread
-waits), so the wait needs no timeout and reads no clock but the one given.
+A request holds its place through its retries: a 429's retry goes next instead of queueing
+behind every other request (which, against a target counting requests, could meet the limit
+again each time).
+
+Thread-safe; a waiting thread is woken by a release (one request is always in flight while a
+thread waits), so the wait needs no timeout and reads no clock but the one given.
 """
 
 from __future__ import annotations
@@ -66,11 +70,9 @@ class AdaptiveLimit:
             # releases the place it holds whatever happens.
             self.clock.sleep(min(wait, max(0.0, time_left())))
 
-    def release(self, status: int) -> None:
-        """Free the place taken by :meth:`acquire`, and adapt to the answer's ``status``
-        (0: no answer, which changes nothing)."""
+    def observe(self, status: int) -> None:
+        """Adapt to one answer's ``status`` (0: no answer, which changes nothing)."""
         with self._changed:
-            self.in_flight -= 1
             if status == 429:
                 self.throttled += 1
                 self.window = max(float(self.minimum), self.window / 2)
@@ -78,6 +80,12 @@ class AdaptiveLimit:
             elif status:
                 self.window = min(float(self.maximum), self.window + 1 / self.window)
                 self.pause = self.pause * 0.8 if self.pause > _MIN_PAUSE else 0.0
+            self._changed.notify_all()
+
+    def release(self) -> None:
+        """Free the place taken by :meth:`acquire`."""
+        with self._changed:
+            self.in_flight -= 1
             self._changed.notify_all()
 
     def wake(self) -> None:

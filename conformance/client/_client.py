@@ -331,16 +331,20 @@ class LotusPayClient:
         # A 429 was not processed, so any request may be retried; a 503 may have been, so only
         # safe methods or requests carrying an Idempotency-Key are (spec: idempotency).
         retry_503 = exchange.method in _SAFE_METHODS or "Idempotency-Key" in headers
-        for attempt in range(1, self.max_retries + 2):
-            exchange.attempts = attempt
-            self._send_paced(exchange, headers, auth, started)
-            retryable = exchange.status == 429 or (exchange.status == 503 and retry_503)
-            if (
-                not retryable
-                or attempt > self.max_retries
-                or not self._wait_to_retry(exchange, attempt)
-            ):
-                return
+        if self.adaptive is not None:
+            self.adaptive.acquire(self.time_left)  # one place for the request and its retries
+        try:
+            for attempt in range(1, self.max_retries + 2):
+                exchange.attempts = attempt
+                self._send_paced(exchange, headers, auth, started)
+                retryable = exchange.status == 429 or (exchange.status == 503 and retry_503)
+                if not retryable or attempt > self.max_retries:
+                    return
+                if not self._wait_to_retry(exchange, attempt):
+                    return
+        finally:
+            if self.adaptive is not None:
+                self.adaptive.release()
 
     def _send_paced(
         self,
@@ -349,18 +353,15 @@ class LotusPayClient:
         auth: tuple[str, str] | None,
         started: float,
     ) -> None:
-        """Send one attempt once the rate limit and the adaptive window let it start."""
+        """Send one attempt once the rate limit lets it start; tell the adaptive window."""
         if self.rate_limit is not None:
             self.rate_limit.wait(self.time_left)
         exchange.status = 0
-        if self.adaptive is None:
+        try:
             self._send(exchange, headers, auth, started)
-        else:
-            self.adaptive.acquire(self.time_left)
-            try:
-                self._send(exchange, headers, auth, started)
-            finally:
-                self.adaptive.release(exchange.status)
+        finally:
+            if self.adaptive is not None:
+                self.adaptive.observe(exchange.status)
         if exchange.status == 429:
             with self._lock:
                 self.throttled += 1

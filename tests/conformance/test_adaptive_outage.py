@@ -35,14 +35,16 @@ def test_a_429_halves_the_window_and_paces_starts() -> None:
     clock = _Clock()
     limit = AdaptiveLimit(4, maximum=8, clock=clock)
     limit.acquire(_forever)
-    limit.release(429)
+    limit.observe(429)
+    limit.release()
     assert limit.window == 2
     assert limit.pause > 0
     limit.acquire(_forever)
     limit.acquire(_forever)  # the second start waits the pause
     assert clock.slept == [pytest.approx(limit.pause)]
+    assert limit.in_flight == 2
     for _ in range(2):
-        limit.release(429)
+        limit.observe(429)
     assert limit.window == 1  # never below the minimum
 
 
@@ -50,11 +52,12 @@ def test_answers_without_429_widen_the_window_up_to_the_maximum() -> None:
     limit = AdaptiveLimit(1, maximum=3, clock=_Clock())
     for _ in range(100):
         limit.acquire(_forever)
-        limit.release(200)
+        limit.observe(200)
+        limit.release()
     assert limit.window == 3
     assert limit.pause == 0
     limit.acquire(_forever)
-    limit.release(0)  # no answer: says nothing about throttling
+    limit.observe(0)  # no answer: says nothing about throttling
     assert limit.window == 3
 
 
