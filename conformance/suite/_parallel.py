@@ -150,7 +150,10 @@ class RunState:
                 self.stopped = DEADLINE_REASON
             if self.stopped is None:
                 return True
-            self.results[check.id] = CheckResult(check, "skipped", reason=self.stopped)
+            reason = self.stopped
+            if reason.startswith(TARGET_UNAVAILABLE_STOP):  # said in full once, in ``stopped``
+                reason = f"not run: {TARGET_UNAVAILABLE_STOP}"
+            self.results[check.id] = CheckResult(check, "skipped", reason=reason)
             return False
 
     def finish(self, result: CheckResult) -> None:

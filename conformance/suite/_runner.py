@@ -264,6 +264,16 @@ def _run_checks(chosen: Sequence[Check], session: Session, state: RunState) -> N
     run_scenarios(scenarios, session, state, run_check, jobs=session.jobs)
 
 
+def _not_run_reason(stopped: str | None) -> str:
+    """The reason of a check a stop kept from running: an operational stop in short."""
+    if stopped is None:
+        return "not run"
+    for stop in _OPERATIONAL:
+        if stopped.startswith(stop):
+            return f"not run: {stop}"
+    return stopped
+
+
 def _run_result(
     settings: RunSettings,
     chosen: Sequence[Check],
@@ -277,12 +287,14 @@ def _run_result(
     results = state.results
     # An operational stop judges nothing, the answers seen on the way included.
     judged = session is not None and not str(state.stopped or "").startswith(_OPERATIONAL)
+    # Each check names the stop in short; ``stopped`` says it once in full (one line).
+    not_run = _not_run_reason(state.stopped)
     for check in chosen:
         if check.kind == "response" and judged:
             assert session is not None
             results[check.id] = response_result(check, session)
         elif check.id not in results or check.kind == "response":
-            results[check.id] = CheckResult(check, "skipped", reason=state.stopped or "not run")
+            results[check.id] = CheckResult(check, "skipped", reason=not_run)
     clients = (session.client, session.live_client) if session is not None else ()
     run = RunResult(
         settings,
