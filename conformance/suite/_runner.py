@@ -256,11 +256,8 @@ def run_suite(
 def _run_checks(chosen: Sequence[Check], session: Session, state: RunState) -> None:
     """Run the scenario checks of ``chosen`` (or the built-in traffic, when there are none)."""
     scenarios = [c for c in chosen if c.kind == "scenario"]
-    if not scenarios:
-        try:
-            run_traffic(session)
-        except TargetUnavailable as exc:
-            state.stop(str(exc))
+    if not scenarios and (stop := run_traffic(session)) is not None:
+        state.stop(stop)
     run_scenarios(scenarios, session, state, run_check, jobs=session.jobs)
 
 
@@ -312,15 +309,22 @@ def _run_result(
     return run
 
 
-def run_traffic(session: Session) -> None:
+def run_traffic(session: Session) -> str | None:
     """Give selected response checks answers to judge when no scenario check sends any
-    (see :mod:`._traffic`); a target error is recorded like the preflight's."""
+    (see :mod:`._traffic`); a target error is recorded like the preflight's. Returns why the
+    run must stop (the target is unavailable), else None; throttled traffic just ends early
+    (what it did not send, the response checks do not judge: not exercised)."""
     from ._traffic import run_traffic as send_traffic
 
     try:
         send_traffic(session)
     except TargetError as exc:
         _record_target_error(session, exc)
+    except RateLimited:
+        pass
+    except TargetUnavailable as exc:
+        return str(exc)
+    return None
 
 
 def _record_target_error(session: Session, exc: TargetError) -> CheckFailure:

@@ -193,3 +193,11 @@ def test_cli_with_a_key_not_issued_exits_2_with_one_line_and_writes_reports(
     assert data["requests"] <= 1
     assert data["stopped"].startswith("key refused")
     assert junit.read_text().strip()
+
+
+def test_response_checks_alone_against_always_429_neither_crash_nor_fail(always_429: str) -> None:
+    # No scenario check: the built-in traffic sends the requests, and is throttled too.
+    chosen = [c for c in select_checks(None, "smoke") if c.kind == "response"]
+    result = run_suite(settings_for(always_429), checks=chosen, clock=SteppingClock(0.002))
+    assert result.counts()["failed"] == 0, _statuses(result)
+    assert result.throttled > 0
