@@ -4,8 +4,8 @@ Not a test. The mock is served in a child process (its own interpreter, as a rem
 would be), loopback only, a fresh one per run; the suite runs in this process through
 ``run_suite``. Three targets:
 
-- ``latency``: every answer held ``--latency-ms`` (default 40): adaptive vs ``jobs=1``, wall
-  time and verdicts (check id and status) compared;
+- ``latency``: every answer held ``--latency-ms`` (default 40): ``jobs=1``, ``jobs=8`` and
+  adaptive, wall time and verdicts (check id and status) compared;
 - ``rate_limited``: the mock's quirk (every 9th request of a key gets 429, ``Retry-After: 0``):
   adaptive vs ``jobs=8``, failed checks and 429 answers counted;
 - ``bucket``: a sandbox-like limit of ``--bucket-rate`` requests per second per key (a token
@@ -137,7 +137,7 @@ def main() -> None:
         serve(args.serve, args.target, args.latency_ms, args.bucket_rate)
         return
     plans = {
-        "latency": [("jobs=1", 1), ("adaptive", None)],
+        "latency": [("jobs=1", 1), ("jobs=8", 8), ("adaptive", None)],
         "rate_limited": [("jobs=8", 8), ("adaptive", None)],
         "bucket": [("jobs=8", 8), ("adaptive", None)],
     }
@@ -153,12 +153,14 @@ def main() -> None:
             runs = [(name, _run(args, Path(tmp), target, jobs)) for name, jobs in plans[target]]
             for name, run in runs:
                 print(_row(target, name, run), flush=True)
-            first, second = runs[0][1]["verdicts"], runs[1][1]["verdicts"]
-            differ = sorted(
-                k for k in first.keys() | second.keys() if first.get(k) != second.get(k)
-            )
-            same = "identical" if not differ else "differ: " + ", ".join(differ)
-            print(f"{target:<13} verdicts {same}")
+            first = runs[0][1]["verdicts"]
+            for name, run in runs[1:]:
+                found = run["verdicts"]
+                differ = sorted(
+                    k for k in first.keys() | found.keys() if first.get(k) != found.get(k)
+                )
+                same = "identical" if not differ else "differ: " + ", ".join(differ)
+                print(f"{target:<13} {name} vs {runs[0][0]}: verdicts {same}")
 
 
 if __name__ == "__main__":

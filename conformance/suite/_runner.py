@@ -95,10 +95,13 @@ DEFAULT_MAX_DURATION: Final = {"smoke": 120.0, "standard": 600.0, "deep": 1800.0
 _RETRY_SHARE: Final = 0.25
 
 
-#: ``jobs=None`` (adaptive): this many checks side by side at most, the requests in flight
-#: starting at :data:`_ADAPTIVE_START` and adapting to 429s (see :mod:`..client._adaptive`).
+#: ``jobs=None`` (adaptive): this many checks side by side at most; the requests in flight
+#: (checks' and their parts' threads together) start at :data:`_ADAPTIVE_START` and adapt to
+#: 429s between 1 and :data:`_ADAPTIVE_MAX` (see :mod:`..client._adaptive`). Without a 429 the
+#: window never binds more than ``jobs=8`` would, whose checks and parts may have 16 in flight.
 ADAPTIVE_JOBS: Final = 8
-_ADAPTIVE_START: Final = 4
+_ADAPTIVE_START: Final = 8
+_ADAPTIVE_MAX: Final = 16
 
 
 def new_run_id() -> str:
@@ -145,7 +148,7 @@ def open_session(
         "run_deadline": run_deadline,
         "rate_limit": RateLimit(rate_limit, clock=clock) if rate_limit else None,
         "adaptive": (
-            AdaptiveLimit(_ADAPTIVE_START, maximum=ADAPTIVE_JOBS, clock=clock) if adaptive else None
+            AdaptiveLimit(_ADAPTIVE_START, maximum=_ADAPTIVE_MAX, clock=clock) if adaptive else None
         ),
         "raise_rate_limited": True,  # a throttled check is not exercised, never failed
         "clock": clock,
