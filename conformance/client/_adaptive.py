@@ -4,8 +4,9 @@ takes without throttling.
 Additive increase, multiplicative decrease (AIMD, as TCP's congestion window): every answer
 that is not a 429 widens the window by ``1 / window`` (about one more request in flight per
 window's worth of answers), every 429 halves it and spaces request starts (the pause doubles,
-and shrinks again while answers come through). A fixed ``--jobs N`` or ``--rate-limit`` does
-not use this. Only *when* requests are sent depends on it, never what is sent or judged.
+and shrinks again while answers come through), unless it said ``Retry-After: 0``. A fixed
+``--jobs N`` does not use this; ``--rate-limit`` paces on top of it. Only *when* requests are
+sent depends on it, never what is sent or judged.
 
 A request holds its place through its retries: a 429's retry goes next instead of queueing
 behind every other request (which, against a target counting requests, could meet the limit
@@ -70,13 +71,20 @@ class AdaptiveLimit:
             # releases the place it holds whatever happens.
             self.clock.sleep(min(wait, max(0.0, time_left())))
 
-    def observe(self, status: int) -> None:
-        """Adapt to one answer's ``status`` (0: no answer, which changes nothing)."""
+    def observe(self, status: int, *, retry_now: bool = False) -> None:
+        """Adapt to one answer's ``status`` (0: no answer, which changes nothing).
+
+        ``retry_now``: the 429 said ``Retry-After: 0``; the target asks for fewer requests at
+        once, not for a slower pace, so the window shrinks but no pause is added (measured
+        against the mock's rate_limited quirk, standard tier: with the pause the run took
+        12.5 s, against 4.7 s at jobs=8, for the same 80 answers 429).
+        """
         with self._changed:
             if status == 429:
                 self.throttled += 1
                 self.window = max(float(self.minimum), self.window / 2)
-                self.pause = min(_MAX_PAUSE, max(_FIRST_PAUSE, self.pause * 2))
+                if not retry_now:
+                    self.pause = min(_MAX_PAUSE, max(_FIRST_PAUSE, self.pause * 2))
             elif status:
                 self.window = min(float(self.maximum), self.window + 1 / self.window)
                 self.pause = self.pause * 0.8 if self.pause > _MIN_PAUSE else 0.0

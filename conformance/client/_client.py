@@ -361,7 +361,8 @@ class LotusPayClient:
             self._send(exchange, headers, auth, started)
         finally:
             if self.adaptive is not None:
-                self.adaptive.observe(exchange.status)
+                retry_now = exchange.headers.get("retry-after", "").strip() == "0"
+                self.adaptive.observe(exchange.status, retry_now=retry_now)
         if exchange.status == 429:
             with self._lock:
                 self.throttled += 1

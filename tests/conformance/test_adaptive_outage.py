@@ -48,6 +48,13 @@ def test_a_429_halves_the_window_and_paces_starts() -> None:
     assert limit.window == 1  # never below the minimum
 
 
+def test_a_429_saying_retry_now_halves_the_window_without_a_pause() -> None:
+    limit = AdaptiveLimit(4, maximum=8, clock=_Clock())
+    limit.observe(429, retry_now=True)
+    assert limit.window == 2
+    assert limit.pause == 0
+
+
 def test_answers_without_429_widen_the_window_up_to_the_maximum() -> None:
     limit = AdaptiveLimit(1, maximum=3, clock=_Clock())
     for _ in range(100):
