@@ -24,15 +24,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import threading
-import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 import httpx
 
-from ..redact import mask_key, redact, remember_secret
+from ..redact import redact, remember_secret
 from ._adaptive import AdaptiveLimit
 from ._exchange import (
     DeadlineReached,
@@ -48,6 +46,7 @@ from ._exchange import (
 from ._observe import notify
 from ._outage import OutageWatch, TargetUnavailable
 from ._rate import SYSTEM_CLOCK, Clock, RateLimit, retry_wait
+from ._receive import encode_body, new_exchange, receive_answer
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -75,44 +74,6 @@ _SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 #: The key to send: the client's own (``DEFAULT``), none at all (``None``), or another string.
 KeyChoice = str | None
 DEFAULT: Final = "\0default"
-
-
-def _new_exchange(
-    base_url: str,
-    method: str,
-    path: str,
-    params: Sequence[tuple[str, str]],
-    headers: Mapping[str, str] | None,
-    key: str | None,
-) -> Exchange:
-    """Return the exchange of a request not sent yet (its key masked)."""
-    return Exchange(
-        method=method,
-        url=base_url + path,
-        path=path,
-        params=list(params),
-        request_headers={"Accept": "application/json", **(headers or {})},
-        request_body=None,
-        key_mode=key_mode(key),
-        masked_key=None if key is None else mask_key(key),
-    )
-
-
-def _encode_body(
-    headers: dict[str, str],
-    json_body: Any,
-    form: Sequence[tuple[str, str]] | None,
-    content: bytes | None,
-) -> bytes | None:
-    """Return the request body of whichever of ``json_body``, ``form``, ``content`` is given,
-    setting its Content-Type in ``headers`` unless the caller set one."""
-    if json_body is not None:
-        headers.setdefault("Content-Type", "application/json")
-        return json.dumps(json_body, ensure_ascii=False).encode("utf-8")
-    if form is not None:
-        headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-        return urllib.parse.urlencode(list(form)).encode("ascii")
-    return content
 
 
 def _cancel_tasks(loop: asyncio.AbstractEventLoop) -> None:
@@ -298,8 +259,8 @@ class LotusPayClient:
             raise LiveWriteRefused(
                 f"refusing {method} {path} with a live key: pass --allow-live to permit writes"
             )
-        exchange = _new_exchange(self.base_url, method, path, params, headers, use_key)
-        exchange.request_body = _encode_body(exchange.request_headers, json_body, form, content)
+        exchange = new_exchange(self.base_url, method, path, params, headers, use_key)
+        exchange.request_body = encode_body(exchange.request_headers, json_body, form, content)
         auth = (use_key, "") if use_key is not None else None
         started = self.clock.monotonic()
         try:
@@ -412,7 +373,9 @@ class LotusPayClient:
         attempt_started = self.clock.monotonic()
         remaining = max(self.deadline - (attempt_started - started), 0.0)
         loop, http = self._pool()
-        receive = self._receive(http, exchange, headers, auth, fail)
+        receive = receive_answer(
+            http, exchange, headers, auth, fail, self.max_body_bytes, self.base_url
+        )
         task = loop.create_task(asyncio.wait_for(receive, min(remaining, run_left)))
         try:
             result = loop.run_until_complete(task)
@@ -434,44 +397,3 @@ class LotusPayClient:
         exchange.status, exchange.headers, exchange.content = result
         # The answer's own time: the waits before a retry are the client's, not the server's.
         exchange.elapsed = self.clock.monotonic() - attempt_started
-
-    async def _receive(
-        self,
-        http: httpx.AsyncClient,
-        exchange: Exchange,
-        headers: Mapping[str, str],
-        auth: tuple[str, str] | None,
-        fail: Callable[[str, str], TargetError],
-    ) -> tuple[int, httpx.Headers, bytes]:
-        request = http.build_request(
-            exchange.method,
-            exchange.url,
-            params=list(exchange.params) if exchange.params else None,
-            headers=dict(headers),
-            content=exchange.request_body,
-        )
-        try:
-            response = await http.send(
-                request, stream=True, auth=httpx.BasicAuth(*auth) if auth else None
-            )
-            try:
-                chunks: list[bytes] = []
-                size = 0
-                # The cap applies to decoded bytes: what the suite would hold in memory.
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > self.max_body_bytes:
-                        raise fail(
-                            "too_large",
-                            f"response body exceeds the {self.max_body_bytes}-byte cap",
-                        )
-                    chunks.append(chunk)
-            finally:
-                await response.aclose()
-        except httpx.TimeoutException as exc:
-            raise fail("timeout", f"timed out: {type(exc).__name__}") from exc
-        except httpx.ConnectError as exc:
-            raise fail("connect", f"cannot connect to {self.base_url}: {exc}") from exc
-        except (httpx.TransportError, httpx.DecodingError) as exc:
-            raise fail("protocol", f"broken response: {type(exc).__name__}: {exc}") from exc
-        return response.status_code, response.headers, b"".join(chunks)
