@@ -23,7 +23,9 @@ The tree (tests/test_errors.py keeps it complete and true: every class, its room
     │                              suite: a check pack cannot be loaded, or one of its checks
     │                              cannot be registered
     ├── TargetUnreachable          suite: the target cannot be reached at all (nothing listens,
-    │                              DNS, TLS): no verdict is possible, the run stops
+    │   │                          DNS, TLS): no verdict is possible, the run stops
+    │   └── MainKeyRefused         suite: the preflight's main key was refused (401/403): the
+    │                              run stops before any check (exit 2)
     ├── MergeError [ValueError]    report: reports that cannot be merged (other runs, a shard
     │                              missing or twice, a check that differs)
     ├── NotAReport [ValueError]    report: a JSON file that is not a run report
@@ -45,6 +47,12 @@ Outside the root on purpose, as ``BaseException`` like ``KeyboardInterrupt``, so
 
     DeadlineReached                client: the run's time is up; the runner reports the rest
                                    as "not run: deadline"
+    RateLimited                    client: still 429 once the retries ran out; the check is
+                                   "not exercised: rate limited", never failed
+    KeyRefused                     client: a request would use a key the target refused before
+                                   the run; what needs it is not exercised
+    TargetUnavailable              client: a sustained run of 5xx or no answers (an outage);
+                                   the run stops as "target unavailable"
     _ShrinkingDone                 diff: the shrinking budget is spent; keep the shortest so far
     _Terminated [KeyboardInterrupt]
                                    cli: SIGTERM, raised where Ctrl-C would be, for one orderly stop

@@ -35,7 +35,7 @@ def test_each_layer_overrides_the_one_below_and_says_so(tmp_path: Path) -> None:
     config = _write(tmp_path, "lotuspay-contract.toml", 'tier = "deep"\nseed = 1\nstrict = true\n')
     environ = {"LOTUSPAY_SEED": "2", "LOTUSPAY_TIER": "smoke"}
     s = load_settings("run", {"tier": "standard"}, start=tmp_path, environ=environ)
-    assert (s.tier, s.seed, s.strict, s.jobs) == ("standard", 2, True, 1)
+    assert (s.tier, s.seed, s.strict, s.jobs) == ("standard", 2, True, None)  # jobs: auto
     assert s.sources["tier"] == "--tier"
     assert s.sources["seed"] == "LOTUSPAY_SEED"
     assert s.sources["strict"] == str(config)
@@ -153,7 +153,10 @@ def test_the_config_file_is_found_upward_own_file_before_pyproject(tmp_path: Pat
     [
         ("tierr = 'smoke'\n", ": unknown key 'tierr' (did you mean 'tier'?)"),
         ("api-key = 'sk_test_x1'\n", ": api-key cannot be set in a file (files get committed)"),
-        ("jobs = true\n", ": jobs: the number of jobs is a whole number from 1 to 64, got true"),
+        (
+            "jobs = true\n",
+            ": jobs: the number of jobs is auto or a whole number from 1 to 64, got true",
+        ),
         ("faults = [1]\n", ": faults: expected a non-empty text, got 1"),
         ("tier = \n", ": not valid TOML"),
     ],

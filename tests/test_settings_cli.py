@@ -119,7 +119,7 @@ def test_config_shows_each_value_and_its_source_keys_masked(
     assert lines["strict"].endswith("false  # --strict")  # --no-strict undoes the file's
     assert lines["rate-limit"].endswith("2.0  # LOTUSPAY_RATE_LIMIT")
     assert lines["api-key"].endswith('"sk_test_****"  # LOTUSPAY_API_KEY')
-    assert lines["jobs"].endswith("1  # default")
+    assert lines["jobs"].endswith("auto  # default")
     assert main(["config", "--format", "json", "--command", "plugin"]) == 0
     document = json.loads(capsys.readouterr().out)
     rows = {row["key"]: row for row in document["settings"]}

@@ -40,9 +40,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
-def _shown(value: Any) -> str:
+#: What an unset value means where it is not "nothing" (jobs: the adaptive default).
+_UNSET_MEANS = {"jobs": "auto"}
+
+
+def _shown(value: Any, name: str = "") -> str:
     if value is None:
-        return "(not set)"
+        return _UNSET_MEANS.get(name, "(not set)")
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -61,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"# lotuspay-contract {command}: config file {settings.config_file or '(none found)'}")
     width = max(len(row["key"]) for row in rows)
     for row in rows:
-        print(f"{row['key']:<{width}} = {_shown(row['value'])}  # {row['source']}")
+        print(f"{row['key']:<{width}} = {_shown(row['value'], row['key'])}  # {row['source']}")
     return 0
 
 

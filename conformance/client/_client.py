@@ -6,6 +6,12 @@ of times (honouring ``Retry-After``, capped at 5 s, and within a budget for all 
 client). A run's deadline, when set, bounds everything: past it the client raises
 :class:`DeadlineReached` instead of sending or waiting, and so does :meth:`LotusPayClient.abort`
 (a run stopped by Ctrl-C), which also cancels the calls in flight. TLS verification stays on.
+What is operational, not a verdict, is raised as its own ``BaseException`` for the suite
+to report as not exercised or as a stop: :class:`RateLimited` (still 429 after the retries, with
+``raise_rate_limited``), :class:`KeyRefused` (a key the preflight found refused) and
+:class:`TargetUnavailable` (a sustained stretch of 5xx or silence, see :mod:`._outage`). Time is
+read from a :class:`Clock`, the system's unless a test gives its own.
+
 Redirects are not followed: the API never redirects, so a 3xx is reported as an undocumented
 status rather than chased round a loop.
 
@@ -18,35 +24,40 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import threading
-import time
-import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 import httpx
 
-from ..redact import mask_key, redact, remember_secret
+from ..redact import redact, remember_secret
+from ._adaptive import AdaptiveLimit
 from ._exchange import (
     DeadlineReached,
     Exchange,
+    KeyRefused,
     LiveWriteRefused,
+    RateLimited,
     TargetError,
     form_pairs,
     key_mode,
     render_curl,
 )
 from ._observe import notify
-from ._rate import RateLimit, retry_wait
+from ._outage import OutageWatch, TargetUnavailable
+from ._rate import SYSTEM_CLOCK, Clock, RateLimit, retry_wait
+from ._receive import encode_body, new_exchange, receive_answer
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "DeadlineReached",
     "Exchange",
+    "KeyRefused",
     "LiveWriteRefused",
     "LotusPayClient",
+    "RateLimited",
     "TargetError",
+    "TargetUnavailable",
     "form_pairs",
     "key_mode",
     "render_curl",
@@ -98,6 +109,10 @@ class LotusPayClient:
         transport: httpx.AsyncBaseTransport | None = None,
         on_exchange: Callable[[Exchange], None] | None = None,
         rate_limit: RateLimit | None = None,
+        adaptive: AdaptiveLimit | None = None,
+        raise_rate_limited: bool = False,
+        clock: Clock = SYSTEM_CLOCK,
+        outage: OutageWatch | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
@@ -107,11 +122,26 @@ class LotusPayClient:
         self.max_retries = max_retries
         #: Seconds of retry waiting left; spent, a 429 or 503 is returned as it is.
         self.retry_budget = retry_budget
-        #: ``time.monotonic()`` past which :class:`DeadlineReached` is raised; None: no deadline.
+        #: ``clock.monotonic()`` past which :class:`DeadlineReached` is raised; None: no deadline.
         self.run_deadline = run_deadline
         self.on_exchange = on_exchange
         #: Paces every request sent, retries included; shared by clients of one target.
         self.rate_limit = rate_limit
+        #: Keeps as many requests in flight as the target takes (see :mod:`._adaptive`).
+        self.adaptive = adaptive
+        #: Raise :class:`RateLimited` for a request still answered 429 after its retries (the
+        #: suite: a throttled check judged nothing), rather than return the 429.
+        self.raise_rate_limited = raise_rate_limited
+        #: Where the client reads the time and waits (a test's own clock: see :class:`Clock`).
+        self.clock = clock
+        #: How many answers, retries included, were 429.
+        self.throttled = 0
+        #: Stretches of 5xx or no answer; once one is sustained, requests raise
+        #: :class:`TargetUnavailable` (clients of one run may share it).
+        self.outage = outage if outage is not None else OutageWatch()
+        #: Keys found refused (401/403) before the run, with why: a request with one raises
+        #: :class:`KeyRefused`, so what needs it is not exercised rather than failed.
+        self.refused: dict[str, str] = {}
         self.secrets: set[str] = {api_key} if api_key else set()
         remember_secret(api_key)
         self._timeout = timeout
@@ -173,6 +203,8 @@ class LotusPayClient:
         with self._lock:
             self._aborted = True
             loops = [loop for loop, _ in self._pools]
+        if self.adaptive is not None:
+            self.adaptive.wake()  # a thread waiting for a place sees the abort
         for loop in loops:
             # Only a loop running a call has one to cancel; an idle one sends nothing more, as
             # time_left() now raises before any call starts.
@@ -186,7 +218,7 @@ class LotusPayClient:
             raise DeadlineReached("the run was stopped")
         if self.run_deadline is None:
             return float("inf")
-        left = self.run_deadline - time.monotonic()
+        left = self.run_deadline - self.clock.monotonic()
         if left <= 0:
             raise DeadlineReached("the run's deadline has passed")
         return left
@@ -220,63 +252,95 @@ class LotusPayClient:
         use_key = self.api_key if key == DEFAULT else key
         if use_key:
             self.secrets.add(use_key)
-        mode = key_mode(use_key)
-        if mode == "live" and method not in _SAFE_METHODS and not self.allow_live:
+            if use_key in self.refused:
+                raise KeyRefused(self.refused[use_key])
+        self.outage.check()
+        if key_mode(use_key) == "live" and method not in _SAFE_METHODS and not self.allow_live:
             raise LiveWriteRefused(
                 f"refusing {method} {path} with a live key: pass --allow-live to permit writes"
             )
-        send_headers = {"Accept": "application/json", **(headers or {})}
-        body: bytes | None = None
-        if json_body is not None:
-            body = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
-            send_headers.setdefault("Content-Type", "application/json")
-        elif form is not None:
-            body = urllib.parse.urlencode(list(form)).encode("ascii")
-            send_headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-        elif content is not None:
-            body = content
-        exchange = Exchange(
-            method=method,
-            url=self.base_url + path,
-            path=path,
-            params=list(params),
-            request_headers=dict(send_headers),
-            request_body=body,
-            key_mode=mode,
-            masked_key=None if use_key is None else mask_key(use_key),
-        )
+        exchange = new_exchange(self.base_url, method, path, params, headers, use_key)
+        exchange.request_body = encode_body(exchange.request_headers, json_body, form, content)
         auth = (use_key, "") if use_key is not None else None
-        # A 429 was not processed, so any request may be retried; a 503 may have been, so only
-        # safe methods or requests carrying an Idempotency-Key are (spec: idempotency).
-        retry_503 = method in _SAFE_METHODS or "Idempotency-Key" in send_headers
-        started = time.monotonic()
+        started = self.clock.monotonic()
         try:
-            for attempt in range(1, self.max_retries + 2):
-                exchange.attempts = attempt
-                if self.rate_limit is not None:
-                    self.rate_limit.wait(self.time_left)
-                self._send(exchange, send_headers, auth, started)
-                retryable = exchange.status == 429 or (exchange.status == 503 and retry_503)
-                if not retryable or attempt > self.max_retries:
-                    break
-                wanted = retry_wait(exchange.headers.get("retry-after"), attempt)
-                wait = self._take_retry_wait(wanted)
-                if wait is None:
-                    break
-                left = self.time_left()
-                if wait >= left:
-                    time.sleep(left)
-                    raise DeadlineReached("the run's deadline passed while waiting to retry")
-                time.sleep(wait)
+            self._send_with_retries(exchange, auth, started)
         except TargetError as error:
-            exchange.elapsed = time.monotonic() - started
+            exchange.elapsed = self.clock.monotonic() - started
+            self.outage.record(method, path, 0)
             notify(exchange, error)
             raise
-        exchange.elapsed = time.monotonic() - started
+        self.outage.record(method, path, exchange.status)
         notify(exchange, None)
         if self.on_exchange is not None:
             self.on_exchange(exchange)
+        if exchange.status == 429 and self.raise_rate_limited:
+            raise RateLimited(
+                f"{method} {path} was answered 429 {exchange.attempts} time(s): the retries or "
+                "the retry budget ran out",
+                exchange.curl,
+                exchange.attempts,
+            )
         return exchange
+
+    def _send_with_retries(
+        self, exchange: Exchange, auth: tuple[str, str] | None, started: float
+    ) -> None:
+        """Send ``exchange``, retrying a 429 (and a 503 where that is safe) while the retries,
+        the retry budget and the run's deadline allow."""
+        headers = exchange.request_headers
+        # A 429 was not processed, so any request may be retried; a 503 may have been, so only
+        # safe methods or requests carrying an Idempotency-Key are (spec: idempotency).
+        retry_503 = exchange.method in _SAFE_METHODS or "Idempotency-Key" in headers
+        if self.adaptive is not None:
+            self.adaptive.acquire(self.time_left)  # one place for the request and its retries
+        try:
+            for attempt in range(1, self.max_retries + 2):
+                exchange.attempts = attempt
+                self._send_paced(exchange, headers, auth, started)
+                retryable = exchange.status == 429 or (exchange.status == 503 and retry_503)
+                if not retryable or attempt > self.max_retries:
+                    return
+                if not self._wait_to_retry(exchange, attempt):
+                    return
+        finally:
+            if self.adaptive is not None:
+                self.adaptive.release()
+
+    def _send_paced(
+        self,
+        exchange: Exchange,
+        headers: Mapping[str, str],
+        auth: tuple[str, str] | None,
+        started: float,
+    ) -> None:
+        """Send one attempt once the rate limit lets it start; tell the adaptive window."""
+        if self.rate_limit is not None:
+            self.rate_limit.wait(self.time_left)
+        exchange.status = 0
+        try:
+            self._send(exchange, headers, auth, started)
+        finally:
+            if self.adaptive is not None:
+                retry_now = exchange.headers.get("retry-after", "").strip() == "0"
+                self.adaptive.observe(exchange.status, retry_now=retry_now)
+        if exchange.status == 429:
+            with self._lock:
+                self.throttled += 1
+
+    def _wait_to_retry(self, exchange: Exchange, attempt: int) -> bool:
+        """Wait before retrying ``exchange``; False when the retry budget is spent. Raises
+        :class:`DeadlineReached` when the wait would outlast the run."""
+        wanted = retry_wait(exchange.headers.get("retry-after"), attempt)
+        wait = self._take_retry_wait(wanted)
+        if wait is None:
+            return False
+        left = self.time_left()
+        if wait >= left:
+            self.clock.sleep(left)
+            raise DeadlineReached("the run's deadline passed while waiting to retry")
+        self.clock.sleep(wait)
+        return True
 
     def _take_retry_wait(self, wanted: float) -> float | None:
         """Take up to ``wanted`` seconds from the retry budget (threads share it); None once
@@ -306,9 +370,12 @@ class LotusPayClient:
             return TargetError(kind, redact(message, self.secrets), exchange.curl)
 
         run_left = self.time_left()
-        remaining = max(self.deadline - (time.monotonic() - started), 0.0)
+        attempt_started = self.clock.monotonic()
+        remaining = max(self.deadline - (attempt_started - started), 0.0)
         loop, http = self._pool()
-        receive = self._receive(http, exchange, headers, auth, fail)
+        receive = receive_answer(
+            http, exchange, headers, auth, fail, self.max_body_bytes, self.base_url
+        )
         task = loop.create_task(asyncio.wait_for(receive, min(remaining, run_left)))
         try:
             result = loop.run_until_complete(task)
@@ -328,44 +395,5 @@ class LotusPayClient:
                 raise DeadlineReached("the run's deadline passed awaiting an answer") from None
             raise fail("timeout", f"response not complete within {self.deadline:.0f} s") from None
         exchange.status, exchange.headers, exchange.content = result
-
-    async def _receive(
-        self,
-        http: httpx.AsyncClient,
-        exchange: Exchange,
-        headers: Mapping[str, str],
-        auth: tuple[str, str] | None,
-        fail: Callable[[str, str], TargetError],
-    ) -> tuple[int, httpx.Headers, bytes]:
-        request = http.build_request(
-            exchange.method,
-            exchange.url,
-            params=list(exchange.params) if exchange.params else None,
-            headers=dict(headers),
-            content=exchange.request_body,
-        )
-        try:
-            response = await http.send(
-                request, stream=True, auth=httpx.BasicAuth(*auth) if auth else None
-            )
-            try:
-                chunks: list[bytes] = []
-                size = 0
-                # The cap applies to decoded bytes: what the suite would hold in memory.
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > self.max_body_bytes:
-                        raise fail(
-                            "too_large",
-                            f"response body exceeds the {self.max_body_bytes}-byte cap",
-                        )
-                    chunks.append(chunk)
-            finally:
-                await response.aclose()
-        except httpx.TimeoutException as exc:
-            raise fail("timeout", f"timed out: {type(exc).__name__}") from exc
-        except httpx.ConnectError as exc:
-            raise fail("connect", f"cannot connect to {self.base_url}: {exc}") from exc
-        except (httpx.TransportError, httpx.DecodingError) as exc:
-            raise fail("protocol", f"broken response: {type(exc).__name__}: {exc}") from exc
-        return response.status_code, response.headers, b"".join(chunks)
+        # The answer's own time: the waits before a retry are the client's, not the server's.
+        exchange.elapsed = self.clock.monotonic() - attempt_started

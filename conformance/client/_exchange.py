@@ -17,8 +17,10 @@ from ..validation import loads_strict
 __all__ = [
     "DeadlineReached",
     "Exchange",
+    "KeyRefused",
     "LiveWriteRefused",
     "Mode",
+    "RateLimited",
     "TargetError",
     "form_pairs",
     "key_mode",
@@ -61,6 +63,27 @@ class DeadlineReached(BaseException):
     Hypothesis, which reports exceptions as falsifying examples) does not swallow it: the runner
     catches it and reports what was not run as ``not run: deadline``.
     """
+
+
+class RateLimited(BaseException):
+    """The target still answered 429 once the retries or the retry budget ran out.
+
+    Raised only by a client made with ``raise_rate_limited`` (the suite's): a throttled check
+    judged nothing about the server, so the runner reports it as not exercised, never failed.
+    A ``BaseException`` like :class:`DeadlineReached`, so neither a check's ``except Exception``
+    nor Hypothesis (which would take it for a falsifying example) turns it into a verdict.
+    ``throttled`` is how many 429 answers the request got; ``curl`` the request, masked.
+    """
+
+    def __init__(self, message: str, curl: str, throttled: int) -> None:
+        super().__init__(message)
+        self.curl = curl
+        self.throttled = throttled
+
+
+class KeyRefused(BaseException):
+    """A request would use a key the target refused (401/403) before the run: what needs that
+    key is not exercised, with this reason (a ``BaseException``, as :class:`RateLimited`)."""
 
 
 class LiveWriteRefused(LotusPayContractError):

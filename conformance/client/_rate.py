@@ -13,25 +13,47 @@ import email.utils
 import threading
 import time
 from collections.abc import Callable
+from typing import Final, Protocol
 
-__all__ = ["MAX_RETRY_WAIT_SECONDS", "RateLimit", "retry_wait"]
+__all__ = ["MAX_RETRY_WAIT_SECONDS", "SYSTEM_CLOCK", "Clock", "RateLimit", "retry_wait"]
+
+
+class Clock(Protocol):
+    """Where the client and the runner read the time and wait: the system's, or a test's own
+    (a test that advances it by hand gives the same verdicts on a machine of any speed)."""
+
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class _SystemClock:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+SYSTEM_CLOCK: Final[Clock] = _SystemClock()
 
 
 class RateLimit:
     """At most ``per_second`` request starts per second, for everyone holding this object."""
 
-    def __init__(self, per_second: float) -> None:
+    def __init__(self, per_second: float, *, clock: Clock = SYSTEM_CLOCK) -> None:
         if not per_second > 0:
             raise ValueError(f"the rate limit must be above 0 per second, not {per_second}")
         self.per_second = per_second
         self.interval = 1.0 / per_second
+        self.clock = clock
         self._next = 0.0
         self._lock = threading.Lock()
 
     def reserve(self) -> float:
         """Take the next slot; return the seconds to wait before sending in it."""
         with self._lock:
-            now = time.monotonic()
+            now = self.clock.monotonic()
             start = max(now, self._next)
             self._next = start + self.interval
             return start - now
@@ -43,9 +65,9 @@ class RateLimit:
         if pause <= 0:
             return
         if time_left is not None and pause >= time_left():
-            time.sleep(max(0.0, time_left()))
+            self.clock.sleep(max(0.0, time_left()))
             time_left()  # raises once the deadline has passed
-        time.sleep(pause)
+        self.clock.sleep(pause)
 
 
 #: Longest wait before one retry, whatever Retry-After says: a server cannot stall the run.

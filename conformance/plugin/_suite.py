@@ -89,7 +89,7 @@ class _Suite:
         if self.rate_limit:  # the run's rate: xdist workers share it
             self.rate_limit /= worker_count(config)
         self.operations = list(options.operations) if options.operations else None
-        self.jobs: int = options.jobs
+        self.jobs: int | None = options.jobs  # None: adaptive
         self.max_duration = options.time_limit
         self.started: float | None = None
         self.checks: list[Check] = []
@@ -224,7 +224,7 @@ class _Suite:
         """Open the session once (and send the built-in traffic when only response checks run);
         record an unreachable target or a deadline passed at the start."""
         from ..client import DeadlineReached
-        from ..suite import TargetUnreachable, open_session, run_traffic
+        from ..suite import ADAPTIVE_JOBS, TargetUnreachable, open_session, run_traffic
 
         if self.session is not None or self.unreachable is not None or self.cut_at_start:
             return
@@ -237,8 +237,10 @@ class _Suite:
                 run_deadline=self.started + self.max_duration,
                 retry_budget=self.max_duration / 4,
                 rate_limit=self.rate_limit,
+                adaptive=self.jobs is None,
             )
-            self.session.jobs = self.jobs  # threads for a long check's parts
+            # Threads for a long check's parts; adaptive: the window decides what is in flight.
+            self.session.jobs = self.jobs or ADAPTIVE_JOBS
             if self.sends_traffic and not any(c.kind == "scenario" for c in self.checks):
                 run_traffic(self.session)
         except TargetUnreachable as exc:

@@ -171,4 +171,6 @@ def render_summary(
             f"{result.cut} check(s) {DEADLINE_REASON}: the run's limit of "
             f"{result.max_duration:g} s (--max-duration) was reached"
         )
+    if result.throttle_note:
+        lines.append(result.throttle_note)
     return redact("\n".join(lines))

@@ -197,15 +197,16 @@ class Settings(MockSettings):
         sent=True,
         metavar="N",
     )
-    jobs: int = opt(
-        1,
+    jobs: int | None = opt(
+        None,
         parse_jobs,
-        "run N checks (the plugin: a long check's parts) at a time (default 1); "
-        "the verdicts and the report's order do not depend on it",
+        "run N checks (the plugin: a long check's parts) at a time, or auto (the default): "
+        "several side by side, fewer and paced as soon as the target answers 429, more again "
+        "while it does not; the verdicts and the report's order never depend on it",
         commands=RUNS,
         plugin="--lotuspay-jobs",
         env="LOTUSPAY_JOBS",
-        metavar="N",
+        metavar="N|auto",
     )
     shard: tuple[int, int] | None = opt(
         None,

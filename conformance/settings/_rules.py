@@ -161,12 +161,15 @@ def parse_rate(value: Any) -> float:
     return float(number)
 
 
-def parse_jobs(value: Any) -> int:
-    """Checks (or a long check's parts) at a time: 1 to :data:`MAX_JOBS`."""
+def parse_jobs(value: Any) -> int | None:
+    """Checks (or a long check's parts) at a time: 1 to :data:`MAX_JOBS`, or ``auto`` (None):
+    as many as the target takes without a 429."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return None
     number = _number(value, int)
     if number is None or not 1 <= number <= MAX_JOBS:
         raise SettingsError(
-            f"the number of jobs is a whole number from 1 to {MAX_JOBS}, got {_text(value)}"
+            f"the number of jobs is auto or a whole number from 1 to {MAX_JOBS}, got {_text(value)}"
         )
     return int(number)
 

@@ -19,7 +19,12 @@ _TAKES: Final[dict[Callable[[Any], Any], dict[str, Any]]] = {
     r.parse_seconds: {"type": "number", "exclusiveMinimum": 0, "maximum": 86400},
     r.parse_bool: {"type": "boolean"},
     r.parse_rate: {"type": "number", "exclusiveMinimum": 0},
-    r.parse_jobs: {"type": "integer", "minimum": 1, "maximum": r.MAX_JOBS},
+    r.parse_jobs: {
+        "anyOf": [
+            {"type": "integer", "minimum": 1, "maximum": r.MAX_JOBS},
+            {"type": "string", "enum": ["auto"]},
+        ]
+    },
     r.parse_shard: {"type": "string", "pattern": "^[0-9]+/[0-9]+$"},
     r.parse_seed: {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
     r.parse_text: {"type": "string", "minLength": 1},

@@ -33,11 +33,13 @@ from ._registry import (
     scenario_check,
 )
 from ._runner import (
+    ADAPTIVE_JOBS,
     DEADLINE_REASON,
     DEFAULT_MAX_DURATION,
     INTERRUPTED_REASON,
     NO_EVIDENCE_REASON,
     CheckResult,
+    MainKeyRefused,
     RunResult,
     TargetUnreachable,
     close_session,
@@ -54,6 +56,7 @@ from ._runner import (
 )
 
 __all__ = [
+    "ADAPTIVE_JOBS",
     "CONTRACT_URL",
     "DEADLINE_REASON",
     "DEFAULT_MAX_DURATION",
@@ -71,6 +74,7 @@ __all__ = [
     "CheckFailure",
     "CheckPackError",
     "CheckResult",
+    "MainKeyRefused",
     "NotExercised",
     "Rule",
     "RunResult",

@@ -22,15 +22,20 @@ import ast
 import functools
 import sys
 import threading
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
-from ..client import Exchange
+from ..client import SYSTEM_CLOCK, Clock, Exchange
 from ._context import Session
 from ._registry import Check
-from ._results import DEADLINE_REASON, INTERRUPTED_REASON, TARGET_STOPPED_REASON, CheckResult
+from ._results import (
+    DEADLINE_REASON,
+    INTERRUPTED_REASON,
+    TARGET_STOPPED_REASON,
+    TARGET_UNAVAILABLE_STOP,
+    CheckResult,
+)
 from ._selection import check_cost
 
 __all__ = [
@@ -113,14 +118,20 @@ def guard_session(session: Session) -> None:
 class RunState:
     """The results of a run's checks as they finish, and why the run stopped, if it did.
 
-    ``deadline`` is the ``time.monotonic()`` past which no check starts; three target errors in
-    a row (in the order checks finish) stop the run too. Thread-safe.
+    ``deadline`` is the ``clock.monotonic()`` past which no check starts; three target errors in
+    a row (in the order checks finish) stop the run too, and so does a check that found the
+    target unavailable (see :mod:`..client._outage`). Thread-safe.
     """
 
     def __init__(
-        self, deadline: float, on_result: Callable[[CheckResult], None] | None = None
+        self,
+        deadline: float,
+        on_result: Callable[[CheckResult], None] | None = None,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.deadline = deadline
+        self.clock = clock
         self.on_result = on_result
         self.results: dict[str, CheckResult] = {}
         self.stopped: str | None = None
@@ -135,11 +146,14 @@ class RunState:
     def may_start(self, check: Check) -> bool:
         """Return whether ``check`` may start; if not, record it as skipped with the reason."""
         with self._lock:
-            if self.stopped is None and time.monotonic() >= self.deadline:
+            if self.stopped is None and self.clock.monotonic() >= self.deadline:
                 self.stopped = DEADLINE_REASON
             if self.stopped is None:
                 return True
-            self.results[check.id] = CheckResult(check, "skipped", reason=self.stopped)
+            reason = self.stopped
+            if reason.startswith(TARGET_UNAVAILABLE_STOP):  # said in full once, in ``stopped``
+                reason = f"not run: {TARGET_UNAVAILABLE_STOP}"
+            self.results[check.id] = CheckResult(check, "skipped", reason=reason)
             return False
 
     def finish(self, result: CheckResult) -> None:
@@ -148,8 +162,10 @@ class RunState:
             if result.reason == DEADLINE_REASON and self.stopped == INTERRUPTED_REASON:
                 result.reason = INTERRUPTED_REASON  # cut by the interrupt's abort, not the clock
             self.results[result.check.id] = result
-            if result.reason == DEADLINE_REASON:
-                self.stop(DEADLINE_REASON)
+            if result.reason == DEADLINE_REASON or (result.reason or "").startswith(
+                TARGET_UNAVAILABLE_STOP
+            ):
+                self.stop(result.reason or DEADLINE_REASON)
             self._target_errors = self._target_errors + 1 if result.reason == "target" else 0
             if self._target_errors >= _STOP_AFTER_TARGET_ERRORS:
                 self.stop(TARGET_STOPPED_REASON)
@@ -185,10 +201,23 @@ def run_scenarios(
             run(check)
         return
     workers = max(1, jobs - 1) if serial else jobs  # the calling thread is one of the jobs
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lotuspay-check")
     # The longest first (the state machine, the fuzz phase): they bound the run's wall time.
     tier = session.settings.tier
     pooled.sort(key=lambda c: -check_cost(c, tier))  # stable: ties in catalogue order
+    _run_pooled(pooled, serial, run, workers, session, state)
+
+
+def _run_pooled(
+    pooled: Sequence[Check],
+    serial: Sequence[Check],
+    run: Callable[[Check], None],
+    workers: int,
+    session: Session,
+    state: RunState,
+) -> None:
+    """Run ``pooled`` in ``workers`` threads and ``serial`` in this one; on any exception abort
+    the clients (the checks in flight end at once), then let it propagate."""
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lotuspay-check")
     try:
         futures = [pool.submit(run, check) for check in pooled]
         for check in serial:

@@ -18,9 +18,12 @@ from ._registry import Check
 __all__ = [
     "DEADLINE_REASON",
     "INTERRUPTED_REASON",
+    "KEY_REFUSED_STOP",
     "NO_EVIDENCE_REASON",
+    "RATE_LIMITED_REASON",
     "STATUSES",
     "TARGET_STOPPED_REASON",
+    "TARGET_UNAVAILABLE_STOP",
     "CheckResult",
     "RunResult",
     "status_of",
@@ -33,6 +36,13 @@ NO_EVIDENCE_REASON: Final = "judged no answer"
 DEADLINE_REASON: Final = "not run: deadline"
 INTERRUPTED_REASON: Final = "not run: interrupted"
 TARGET_STOPPED_REASON: Final = "not run: the target stopped answering"
+#: How the reason of a check throttled past its retries begins (status not exercised).
+RATE_LIMITED_REASON: Final = "rate limited"
+#: How ``stopped`` begins when an operational problem, not the server's behaviour, ended the
+#: run (exit 2, as a usage error: a verdict on the server would be wrong).
+KEY_REFUSED_STOP: Final = "key refused"
+TARGET_UNAVAILABLE_STOP: Final = "target unavailable"
+_OPERATIONAL_STOPS: Final = (KEY_REFUSED_STOP, TARGET_UNAVAILABLE_STOP)
 
 
 @dataclass
@@ -66,6 +76,8 @@ class RunResult:
     max_duration: float | None = None
     #: Every answer the run saw, by (OpenAPI operation id, status).
     seen: Counter[tuple[str, int]] = field(default_factory=Counter)
+    #: How many answers, retries included, were 429.
+    throttled: int = 0
 
     def coverage(self) -> list[dict[str, Any]]:
         """Return the coverage table: operation x status x the checks that judged it."""
@@ -93,8 +105,27 @@ class RunResult:
         return sum(1 for r in self.results if r.reason == DEADLINE_REASON)
 
     @property
+    def operational_stop(self) -> bool:
+        """Whether a refused key or an unavailable target stopped the run (no verdict)."""
+        return bool(self.stopped) and str(self.stopped).startswith(_OPERATIONAL_STOPS)
+
+    @property
+    def throttle_note(self) -> str | None:
+        """One line on the 429 answers, when there were any, suggesting ``--rate-limit``."""
+        if not self.throttled:
+            return None
+        limited = sum(1 for r in self.results if (r.reason or "").startswith(RATE_LIMITED_REASON))
+        return (
+            f"{self.throttled} answer(s) were 429 (rate limited); {limited} check(s) not "
+            "exercised for it: pace the run with --rate-limit N (requests per second)"
+        )
+
+    @property
     def exit_code(self) -> int:
-        """0 when every check ran and none fails, 1 otherwise."""
+        """2 when a refused key or an unavailable target stopped the run; else 0 when every
+        check ran and none fails, 1 otherwise."""
+        if self.operational_stop:
+            return 2
         return 1 if self.cut or any(r.failing for r in self.results) else 0
 
 

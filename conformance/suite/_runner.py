@@ -26,14 +26,20 @@ from typing import Any, Final
 import httpx
 
 from ..client import (
+    SYSTEM_CLOCK,
+    AdaptiveLimit,
+    Clock,
     DeadlineReached,
+    KeyRefused,
     LiveWriteRefused,
     LotusPayClient,
+    OutageWatch,
     RateLimit,
+    RateLimited,
     TargetError,
+    TargetUnavailable,
     key_mode,
 )
-from ..errors import LotusPayContractError
 from ..redact import remember_secret
 from ..settings import DEFAULT_MAX_DURATION
 from ..validation import Level
@@ -41,11 +47,15 @@ from . import checks as _builtin_checks  # noqa: F401  (registers the built-in c
 from ._context import CheckContext, NotExercised, RunSettings, Session
 from ._failure import CheckFailure
 from ._parallel import SHARED_LOCK, RunState, guard_session, run_scenarios
+from ._preflight import MainKeyRefused, TargetUnreachable, preflight
 from ._registry import Check, get_check
 from ._results import (
     DEADLINE_REASON,
     INTERRUPTED_REASON,
+    KEY_REFUSED_STOP,
     NO_EVIDENCE_REASON,
+    RATE_LIMITED_REASON,
+    TARGET_UNAVAILABLE_STOP,
     CheckResult,
     RunResult,
     status_of,
@@ -53,11 +63,13 @@ from ._results import (
 from ._selection import notices_for, select_checks, shard_checks
 
 __all__ = [
+    "ADAPTIVE_JOBS",
     "DEADLINE_REASON",
     "DEFAULT_MAX_DURATION",
     "INTERRUPTED_REASON",
     "NO_EVIDENCE_REASON",
     "CheckResult",
+    "MainKeyRefused",
     "RunResult",
     "TargetUnreachable",
     "close_session",
@@ -73,6 +85,7 @@ __all__ = [
     "shard_checks",
 ]
 
+_OPERATIONAL: Final = (KEY_REFUSED_STOP, TARGET_UNAVAILABLE_STOP)
 _NO_REMIT_REASON: Final = "no answer of the kind it judges was seen"
 
 #: Seconds a run may take, per tier: the settings' one deadline rule.
@@ -80,8 +93,13 @@ _NO_REMIT_REASON: Final = "no answer of the kind it judges was seen"
 _RETRY_SHARE: Final = 0.25
 
 
-class TargetUnreachable(LotusPayContractError):
-    """The target cannot be reached at all (nothing listens, DNS, TLS): no verdict possible."""
+#: ``jobs=None`` (adaptive): this many checks side by side at most; the requests in flight
+#: (checks' and their parts' threads together) start at :data:`_ADAPTIVE_START` and adapt to
+#: 429s between 1 and :data:`_ADAPTIVE_MAX` (see :mod:`..client._adaptive`). Without a 429 the
+#: window never binds more than ``jobs=8`` would, whose checks and parts may have 16 in flight.
+ADAPTIVE_JOBS: Final = 8
+_ADAPTIVE_START: Final = 8
+_ADAPTIVE_MAX: Final = 16
 
 
 def new_run_id() -> str:
@@ -104,15 +122,19 @@ def open_session(
     run_deadline: float | None = None,
     retry_budget: float | None = None,
     rate_limit: float | None = None,
+    adaptive: bool = False,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Session:
     """Return a session for ``checks``: clients for the key (and live key), fixtures, findings.
 
     ``run_deadline`` is the ``time.monotonic()`` past which the clients raise
     :class:`DeadlineReached`; ``retry_budget`` the seconds each may wait on retries;
-    ``rate_limit`` the requests per second all its clients together may send, retries included.
-    Raises :class:`TargetUnreachable` when nothing answers at the base URL (and
-    :class:`DeadlineReached` when the deadline passes first). Close it with
-    :func:`close_session`.
+    ``rate_limit`` the requests per second all its clients together may send, retries included;
+    ``adaptive`` keeps as many requests in flight as the target takes without a 429; ``clock``
+    is where the clients read the time and wait. The preflight (:mod:`._preflight`) probes each
+    key: raises :class:`MainKeyRefused` when the main key is refused, :class:`TargetUnreachable`
+    when nothing answers at the base URL (and :class:`DeadlineReached` when the deadline passes
+    first). Close it with :func:`close_session`.
     """
     remember_secret(settings.api_key)
     remember_secret(settings.live_key)
@@ -122,7 +144,13 @@ def open_session(
         "timeout": httpx.Timeout(settings.read_timeout, connect=min(5.0, settings.read_timeout)),
         "deadline": settings.deadline,
         "run_deadline": run_deadline,
-        "rate_limit": RateLimit(rate_limit) if rate_limit else None,
+        "rate_limit": RateLimit(rate_limit, clock=clock) if rate_limit else None,
+        "adaptive": (
+            AdaptiveLimit(_ADAPTIVE_START, maximum=_ADAPTIVE_MAX, clock=clock) if adaptive else None
+        ),
+        "raise_rate_limited": True,  # a throttled check is not exercised, never failed
+        "clock": clock,
+        "outage": OutageWatch(),  # one target: its clients share what they see of an outage
     }
     if retry_budget is not None:
         limits["retry_budget"] = retry_budget
@@ -134,7 +162,7 @@ def open_session(
     session = Session(settings, client, [c for c in checks if c.kind == "response"], live_client)
     guard_session(session)
     try:
-        _preflight(session)
+        preflight(session, lambda exc: _record_target_error(session, exc))
     except BaseException:
         close_session(session)
         raise
@@ -169,7 +197,8 @@ def run_suite(
     on_result: Callable[[CheckResult], None] | None = None,
     max_duration: float | None = None,
     rate_limit: float | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> RunResult:
     """Run ``checks`` (default: the tier's) against ``settings.base_url``; return the verdicts.
 
@@ -177,19 +206,26 @@ def run_suite(
     :data:`DEFAULT_MAX_DURATION`) plus the time to close its connections; what the deadline
     cut is reported as skipped with :data:`DEADLINE_REASON`. A ``KeyboardInterrupt`` ends it
     early too, as :data:`INTERRUPTED_REASON`. ``rate_limit`` paces the requests (per second).
-    ``jobs`` runs that many checks at a time (see :mod:`._parallel`): the verdicts and their
-    order do not depend on it. Raises :class:`TargetUnreachable` when nothing answers at the
-    base URL.
+    ``jobs`` runs that many checks at a time (see :mod:`._parallel`); ``None`` adapts: up to
+    :data:`ADAPTIVE_JOBS` checks side by side, as many requests in flight as the target takes
+    without a 429 (fewer, paced, as soon as it throttles). The verdicts and their order never
+    depend on it. ``clock`` is where the run reads the time and waits (a test's own clock
+    makes the deadline and the retry waits independent of the machine's speed).
 
-    >>> result = run_suite(settings)  # doctest: +SKIP
+    A refused main key or an unavailable target stops the run with ``stopped`` saying so and
+    ``exit_code`` 2, every check skipped for that reason. Raises :class:`TargetUnreachable`
+    when nothing answers at the base URL.
+
+    >>> result = run_suite(settings, jobs=None)  # doctest: +SKIP
     >>> result.exit_code  # doctest: +SKIP
     0
     """
-    started = time.monotonic()
+    started = clock.monotonic()
     limit = max_duration_for(settings, max_duration)
     chosen = list(checks) if checks is not None else select_checks(None, settings.tier.name)
-    state = RunState(started + limit, on_result)
+    state = RunState(started + limit, on_result, clock=clock)
     session: Session | None = None
+    requests = 0
     try:
         session = open_session(
             settings,
@@ -198,12 +234,14 @@ def run_suite(
             run_deadline=started + limit,
             retry_budget=limit * _RETRY_SHARE,
             rate_limit=rate_limit,
+            adaptive=jobs is None,
+            clock=clock,
         )
-        session.jobs = jobs
-        scenarios = [c for c in chosen if c.kind == "scenario"]
-        if not scenarios:
-            run_traffic(session)
-        run_scenarios(scenarios, session, state, run_check, jobs=jobs)
+        session.jobs = ADAPTIVE_JOBS if jobs is None else jobs
+        _run_checks(chosen, session, state)
+    except MainKeyRefused as exc:
+        state.stop(str(exc))
+        requests = exc.requests
     except DeadlineReached:  # in the preflight: nothing ran
         state.stop(DEADLINE_REASON)
     except KeyboardInterrupt:
@@ -211,44 +249,83 @@ def run_suite(
     finally:
         if session is not None:
             close_session(session)
+    return _run_result(
+        settings, chosen, state, session, clock.monotonic() - started, limit, requests
+    )
+
+
+def _run_checks(chosen: Sequence[Check], session: Session, state: RunState) -> None:
+    """Run the scenario checks of ``chosen`` (or the built-in traffic, when there are none)."""
+    scenarios = [c for c in chosen if c.kind == "scenario"]
+    if not scenarios and (stop := run_traffic(session)) is not None:
+        state.stop(stop)
+    run_scenarios(scenarios, session, state, run_check, jobs=session.jobs)
+
+
+def _not_run_reason(stopped: str | None) -> str:
+    """The reason of a check a stop kept from running: an operational stop in short."""
+    if stopped is None:
+        return "not run"
+    for stop in _OPERATIONAL:
+        if stopped.startswith(stop):
+            return f"not run: {stop}"
+    return stopped
+
+
+def _run_result(
+    settings: RunSettings,
+    chosen: Sequence[Check],
+    state: RunState,
+    session: Session | None,
+    duration: float,
+    limit: float,
+    requests: int,
+) -> RunResult:
+    """Return the run's verdicts in catalogue order: what did not run is skipped with why."""
     results = state.results
+    # An operational stop judges nothing, the answers seen on the way included.
+    judged = session is not None and not str(state.stopped or "").startswith(_OPERATIONAL)
+    # Each check names the stop in short; ``stopped`` says it once in full (one line).
+    not_run = _not_run_reason(state.stopped)
     for check in chosen:
-        if check.kind == "response" and session is not None:
+        if check.kind == "response" and judged:
+            assert session is not None
             results[check.id] = response_result(check, session)
-        elif check.id not in results:
-            results[check.id] = CheckResult(check, "skipped", reason=state.stopped or "not run")
-    ordered = [results[c.id] for c in chosen]
-    return RunResult(
+        elif check.id not in results or check.kind == "response":
+            results[check.id] = CheckResult(check, "skipped", reason=not_run)
+    clients = (session.client, session.live_client) if session is not None else ()
+    run = RunResult(
         settings,
-        ordered,
-        time.monotonic() - started,
-        session.exchanges if session is not None else 0,
+        [results[c.id] for c in chosen],
+        duration,
+        session.exchanges if session is not None else requests,
         notices_for(settings, chosen),
         state.stopped,
         limit,
         session.seen.counts if session is not None else Counter(),
+        throttled=sum(c.throttled for c in clients if c is not None),
     )
+    if run.throttle_note:  # in the JSON and HTML reports too
+        run.notices.append(run.throttle_note)
+    return run
 
 
-def run_traffic(session: Session) -> None:
+def run_traffic(session: Session) -> str | None:
     """Give selected response checks answers to judge when no scenario check sends any
-    (see :mod:`._traffic`); a target error is recorded like the preflight's."""
+    (see :mod:`._traffic`); a target error is recorded like the preflight's. Returns why the
+    run must stop (the target is unavailable), else None; throttled traffic just ends early
+    (what it did not send, the response checks do not judge: not exercised)."""
     from ._traffic import run_traffic as send_traffic
 
     try:
         send_traffic(session)
     except TargetError as exc:
         _record_target_error(session, exc)
-
-
-def _preflight(session: Session) -> None:
-    """Fail fast, with one line, when nothing answers; anything that answers gets checked."""
-    try:
-        session.client.request("GET", "/v1/customers", params=[("limit", "1")])
-    except TargetError as exc:
-        if exc.kind == "connect":
-            raise TargetUnreachable(str(exc)) from None
-        _record_target_error(session, exc)
+    except RateLimited:
+        pass
+    except TargetUnavailable as exc:
+        return str(exc)
+    return None
 
 
 def _record_target_error(session: Session, exc: TargetError) -> CheckFailure:
@@ -277,9 +354,25 @@ def run_check(check: Check, session: Session) -> CheckResult:
     if check.needs_live_key and session.live_client is None:
         return CheckResult(check, "skipped", reason="needs --live-key")
     ctx = CheckContext(check, session)
-    started = time.monotonic()
-    reason = None
-    status = None
+    clock = session.client.clock
+    started = clock.monotonic()
+    status, reason = _call_check(check, ctx, session)
+    status = status or status_of(ctx.findings, settings.strict)
+    if status == "passed" and not ctx.evidence.counts:
+        status, reason = "not_exercised", NO_EVIDENCE_REASON
+    return CheckResult(
+        check,
+        status,
+        ctx.findings,
+        clock.monotonic() - started,
+        reason,
+        ctx.occurrences,
+        ctx.evidence.counts,
+    )
+
+
+def _call_check(check: Check, ctx: CheckContext, session: Session) -> tuple[str | None, str | None]:
+    """Call the check; return the status and reason its end gives (None: its findings')."""
     try:
         check.func(ctx)
     except CheckFailure as failure:
@@ -289,28 +382,35 @@ def run_check(check: Check, session: Session) -> CheckResult:
         finding = ctx.finding(f"a request got no usable answer: {target.message}", rule=exc.kind)
         finding.request = exc.curl
         ctx.add(finding)
-        status, reason = "error", "target"
-    except LiveWriteRefused as exc:
-        status, reason = "skipped", str(exc)
-    except NotExercised as exc:
-        status, reason = "not_exercised", exc.reason
+        return "error", "target"
+    except (LiveWriteRefused, NotExercised, KeyRefused, TargetUnavailable) as exc:
+        return _stopped_by(exc, ctx)
+    except RateLimited as exc:
+        # Throttled: it judged nothing more; what it found before stands, as at the deadline.
+        why = f"{RATE_LIMITED_REASON}: {exc.throttled} answer(s) 429 to one request ({exc})"
+        return _cut_short(ctx, "not_exercised", why)
     except DeadlineReached:
-        # What the check found before the cut still counts; without a failure it is not run.
-        reason = DEADLINE_REASON
-        if status_of(ctx.findings, settings.strict) != "failed":
-            status = "skipped"
+        return _cut_short(ctx, "skipped", DEADLINE_REASON)
     except Exception as exc:  # a bug in a check or a value the check did not foresee
         ctx.add(ctx.finding(f"the check could not finish: {type(exc).__name__}: {exc}"))
-        status, reason = "error", "exception"
-    status = status or status_of(ctx.findings, settings.strict)
-    if status == "passed" and not ctx.evidence.counts:
-        status, reason = "not_exercised", NO_EVIDENCE_REASON
-    return CheckResult(
-        check,
-        status,
-        ctx.findings,
-        time.monotonic() - started,
-        reason,
-        ctx.occurrences,
-        ctx.evidence.counts,
-    )
+        return "error", "exception"
+    return None, None
+
+
+def _cut_short(ctx: CheckContext, status: str, reason: str) -> tuple[str | None, str]:
+    """A check cut short keeps a failure it found before; otherwise it is ``status``."""
+    if status_of(ctx.findings, ctx.settings.strict) == "failed":
+        return None, reason
+    return status, reason
+
+
+def _stopped_by(exc: BaseException, ctx: CheckContext) -> tuple[str, str]:
+    """The status and reason of a check an operational reason stopped (never a verdict)."""
+    if isinstance(exc, NotExercised):
+        return "not_exercised", exc.reason
+    if isinstance(exc, KeyRefused):
+        return "not_exercised", str(exc)
+    if isinstance(exc, TargetUnavailable):
+        ctx.findings.clear()  # answers of an outage judge nothing
+        return "skipped", str(exc)
+    return "skipped", str(exc)  # LiveWriteRefused

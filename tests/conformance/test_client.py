@@ -12,10 +12,9 @@ from lotuspay_contract.conformance.client._client import (
     LiveWriteRefused,
     LotusPayClient,
     TargetError,
-    mask_key,
-    redact,
 )
 from lotuspay_contract.conformance.client._rate import retry_wait
+from lotuspay_contract.conformance.redact import mask_key, redact
 
 KEY = "sk_test_abcdefABCDEF0123456789"
 

@@ -228,13 +228,15 @@ def test_surrogates_and_control_characters_neither_crash_nor_reach_the_terminal(
         assert "\\x1b" in out or "\\u001b" in out
 
 
-def test_always_429_with_a_huge_retry_after_ends_at_the_deadline(tmp_path: Path) -> None:
+def test_a_silent_target_ends_at_the_deadline(tmp_path: Path) -> None:
+    # A target that never answers holds the first request until the run's deadline, however
+    # fast or slow the machine: the cut does not race the clock (an always-429 target would,
+    # since its answers come at once).
     argv, paths = _reports(tmp_path)
-    with serving(always_429) as url:
-        code, out, err, elapsed = _run_cli(
+    with serving(hang) as url:
+        code, out, err, _ = _run_cli(
             url, "--tier", "smoke", "--seed", "1", "--max-duration", "2", *argv
         )
-    assert elapsed < 15, f"the run took {elapsed:.1f} s"  # 2 s run + interpreter start-up
     assert code == 1, out + err
     texts = assert_reports_written(paths)
     report = json.loads(texts["json"])
@@ -244,6 +246,27 @@ def test_always_429_with_a_huge_retry_after_ends_at_the_deadline(tmp_path: Path)
     assert "not run: deadline" in out
     assert '<skipped message="not run: deadline"' in texts["junit"]
     assert "NOT RUN" in texts["html"]
+
+
+def test_always_429_with_a_huge_retry_after_fails_no_check(tmp_path: Path) -> None:
+    # Retry-After of eleven days: the capped wait and the retry budget end the run (the
+    # subprocess timeout guards a hang). Every assertion holds at any machine speed: a check the
+    # deadline cuts is skipped, a throttled one not exercised, neither failed.
+    argv, paths = _reports(tmp_path)
+    with serving(always_429) as url:
+        code, out, err, _ = _run_cli(
+            url, "--tier", "smoke", "--seed", "1", "--max-duration", "2", *argv
+        )
+    assert "Traceback" not in err, err
+    assert code in (0, 1), out + err  # 1 only if the deadline cut a check
+    report = json.loads(assert_reports_written(paths)["json"])
+    assert report["summary"]["failed"] == 0, out
+    assert report["summary"]["error"] == 0, out
+    throttled = [c for c in report["checks"] if (c.get("reason") or "").startswith("rate limited")]
+    assert throttled, out
+    assert {c["status"] for c in throttled} == {"not_exercised"}
+    assert "--rate-limit" in out
+    assert any("429" in notice for notice in report["notices"])
 
 
 def test_sigterm_stops_the_run_and_writes_every_report(tmp_path: Path) -> None:
@@ -315,9 +338,9 @@ def test_plugin_survives_surrogates_and_writes_its_reports(pytester: pytest.Pyte
 
 
 def test_plugin_cuts_at_its_deadline_and_fails_the_session(pytester: pytest.Pytester) -> None:
+    # A silent target: the deadline, not the machine's speed, ends the session (see above).
     report = pytester.path / "r.json"
-    with serving(always_429) as url:
-        started = time.monotonic()
+    with serving(hang) as url:
         result = pytester.runpytest(
             "--lotuspay-url",
             url,
@@ -333,8 +356,6 @@ def test_plugin_cuts_at_its_deadline_and_fails_the_session(pytester: pytest.Pyte
             "no:randomly",
             "-rs",
         )
-        elapsed = time.monotonic() - started
-    assert elapsed < 15, f"the session took {elapsed:.1f} s"
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["*not run: deadline*"])
     assert json.loads(report.read_text())["summary"]["not_run_deadline"] >= 1
