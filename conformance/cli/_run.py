@@ -395,6 +395,8 @@ def _finish(args: argparse.Namespace, result: Any, recorder: Any = None) -> int:
     report = report_data(result)  # one document for the JSON and HTML reports
     if getattr(args, "shard", None):
         report["shard"] = {"index": args.shard[0], "count": args.shard[1]}
+    if not args.base_url:  # the embedded mock's faults and quirks: the reports' headers say them
+        report["mock"] = {"faults": args.mock_fault, "quirks": getattr(args, "mock_quirk", [])}
     try:
         if args.report_json:
             write_json_report(report, args.report_json)
