@@ -108,7 +108,8 @@ def _finding_lines(label: str, finding: Finding, *, sequence: bool = True) -> li
         f"    target:    {_short(d.target)}",
     ]
     if sequence:
-        lines.append(f"    shortest sequence ({finding.requests} requests):")
+        many = "" if finding.requests == 1 else "s"
+        lines.append(f"    shortest sequence ({finding.requests} request{many}):")
         for step in finding.steps:
             ref = step.reference or {}
             tgt = step.target or {}

@@ -113,7 +113,7 @@ def test_plugin_runs_the_diff_as_items(pytester: pytest.Pytester) -> None:
     results["good"].stdout.fnmatch_lines(["lotuspay diff: target *, key sk_test_****, *"])
     results["bad"].assert_outcomes(failed=1)
     results["bad"].stdout.fnmatch_lines(
-        ["FAIL [[]MUST]*not JSON*", "*rule: transport.json*", "*shortest sequence (? requests):*"]
+        ["FAIL [[]MUST]*not JSON*", "*rule: transport.json*", "*shortest sequence (? request*):*"]
     )
     assert bad.api_keys[0][8:] not in results["bad"].stdout.str()
     data = json.loads(report.read_text(encoding="utf-8"))  # the last session's: the bad one
