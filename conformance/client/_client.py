@@ -113,6 +113,8 @@ class LotusPayClient:
         #: Paces every request sent, retries included; shared by clients of one target.
         self.rate_limit = rate_limit
         self.secrets: set[str] = {api_key} if api_key else set()
+        #: Configured key -> the environment variable that holds it, named in curl lines.
+        self.key_labels: dict[str, str] = {}
         remember_secret(api_key)
         self._timeout = timeout
         self._transport = transport
@@ -208,8 +210,12 @@ class LotusPayClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         key: KeyChoice = DEFAULT,
+        show_key: bool = False,
     ) -> Exchange:
         """Send one request and return the recorded exchange.
+
+        ``show_key``: ``key`` is no secret but one the caller made up to be refused, so the
+        curl line shows it as sent (a key-shaped one is still masked by :func:`redact`).
 
         Exactly one of ``json_body``, ``form`` and ``content`` may carry the body. Raises
         :class:`TargetError` when no usable response arrives, :class:`LiveWriteRefused` for a
@@ -218,7 +224,7 @@ class LotusPayClient:
         """
         method = method.upper()
         use_key = self.api_key if key == DEFAULT else key
-        if use_key:
+        if use_key and not show_key:
             self.secrets.add(use_key)
         mode = key_mode(use_key)
         if mode == "live" and method not in _SAFE_METHODS and not self.allow_live:
@@ -244,6 +250,7 @@ class LotusPayClient:
             request_body=body,
             key_mode=mode,
             masked_key=None if use_key is None else mask_key(use_key),
+            key_label=use_key if show_key else self.key_labels.get(use_key or ""),
         )
         auth = (use_key, "") if use_key is not None else None
         # A 429 was not processed, so any request may be retried; a 503 may have been, so only
