@@ -473,6 +473,8 @@ def test_run_writes_the_html_report(faulty_run: tuple[Path, Path, int, str]) -> 
     assert listing.startswith("FAIL CUS-LIST-001 MUST Customers are listed newest first")
     assert "Reproduce with curl -X GET" in listing
     assert '-u "$LOTUSPAY_API_KEY:"' in listing  # the key by the variable that holds it
+    header = squash(elements(html, tag="header")[0]["text"])
+    assert "Mock faults created_milliseconds, list_oldest_first Mock quirks none" in header
     assert by_id(html, "check-CUS-HTTP-001")["attrs"]["class"] == "status-passed"
     # No bank account in these families' traffic: its shape check judged nothing, and says so.
     unjudged = by_id(html, "check-CUS-SHAPE-003")

@@ -22,6 +22,7 @@ from ._run_options import (
     _seconds,
     _seed,
     _shard,
+    run_facts,
     unknown_checks,
 )
 
@@ -393,10 +394,7 @@ def _finish(args: argparse.Namespace, result: Any, recorder: Any = None) -> int:
 
     # The reports first: they are what a CI job keeps, and printing may meet a closed pipe.
     report = report_data(result)  # one document for the JSON and HTML reports
-    if getattr(args, "shard", None):
-        report["shard"] = {"index": args.shard[0], "count": args.shard[1]}
-    if not args.base_url:  # the embedded mock's faults and quirks: the reports' headers say them
-        report["mock"] = {"faults": args.mock_fault, "quirks": getattr(args, "mock_quirk", [])}
+    report.update(run_facts(args))  # the shard, the embedded mock's faults and quirks
     try:
         if args.report_json:
             write_json_report(report, args.report_json)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from typing import Any
 
 __all__ = [
     "_bad_key",
@@ -15,6 +16,7 @@ __all__ = [
     "_seconds",
     "_seed",
     "_shard",
+    "run_facts",
 ]
 
 #: A secret key as LotusPay issues them; nothing is trimmed before the match.
@@ -142,3 +144,15 @@ def _bad_key(name: str, key: str | None) -> str | None:
         f"{name} is not a LotusPay secret key: it must start with sk_test_ or sk_live_, "
         "with no spaces around it"
     )
+
+
+def run_facts(args: argparse.Namespace) -> dict[str, Any]:
+    """What the reports add to a run's data: its shard, and the embedded mock's faults and
+    quirks (the HTML header shows them)."""
+    facts: dict[str, Any] = {}
+    if getattr(args, "shard", None):
+        facts["shard"] = {"index": args.shard[0], "count": args.shard[1]}
+    if not args.base_url:
+        faults, quirks = getattr(args, "mock_fault", None), getattr(args, "mock_quirk", None)
+        facts["mock"] = {"faults": list(faults or ()), "quirks": list(quirks or ())}
+    return facts
