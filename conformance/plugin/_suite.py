@@ -308,6 +308,11 @@ class _CheckItem(pytest.Item):
         suite = self.config.pluginmanager.get_plugin("lotuspay-suite")
         assert isinstance(suite, _Suite)
         result = self._result = suite.result_of(self.check)
+        # The verdict's level (gravest finding, else declared), as every report shows it.
+        self.user_properties[:] = [
+            (name, result.level.value if name == "level" else value)
+            for name, value in self.user_properties
+        ]
         if result.status == "skipped":
             pytest.skip(result.reason or "skipped")
         if result.status == "not_exercised":
@@ -316,8 +321,8 @@ class _CheckItem(pytest.Item):
             if finding.level.value != "MUST" and not result.failing:
                 warnings.warn(LotusPayWarning(str(finding)), stacklevel=1)
         if result.failing:
-            if result.findings:
-                raise result.findings[0]
+            if result.findings:  # the gravest first: the one that failed the item
+                raise next(f for f in result.findings if f.level is result.level)
             raise CheckFailure(
                 self.check.id,
                 self.check.title,

@@ -87,3 +87,32 @@ def test_quirk_findings_are_at_their_rules_levels(quirk: str) -> None:
     with running_mock(api_keys=MOCK_KEYS, quirks=[quirk]) as url:
         result = run_against(url, _checks_of(QUIRKS[quirk].rules), strict=True)
     assert level_contradictions(result) == []
+
+
+def test_the_plugin_junit_level_is_the_verdicts(pytester: pytest.Pytester) -> None:
+    """CUS-HTTP-002 is declared MUST (errors.statuses); a 201 create breaks only
+    endpoints.status_200 [conv]: its item's JUnit level says SHOULD, as its finding does."""
+    junit = pytester.path / "junit.xml"
+    with running_mock(api_keys=MOCK_KEYS, faults=["create_status_201"]) as url:
+        pytester.runpytest(
+            "--lotuspay-url",
+            str(url),
+            "--lotuspay-key",
+            MOCK_KEYS[0],
+            "--lotuspay-tier",
+            "smoke",
+            "--lotuspay-seed",
+            "5",
+            "-q",
+            "-p",
+            "no:randomly",
+            "-k",
+            "HTTP-002 or RT-001",
+            f"--junitxml={junit}",
+        )
+    cases = {
+        case.get("name"): {p.get("name"): p.get("value") for p in case.iter("property")}
+        for case in ET.parse(junit).getroot().iter("testcase")
+    }
+    (http_002,) = [props for name, props in cases.items() if "HTTP-002" in str(name)]
+    assert http_002["level"] == "SHOULD"
