@@ -89,13 +89,18 @@ def render_diff_text(result: DiffResult, *, quiet: bool = False) -> str:
             lines += _finding_lines("note", finding, sequence=False)
     requests = result.requests
     lines.append(
-        f"diff: {len(result.failures)} failing difference(s), {len(result.others)} other(s); "
+        f"diff: {_count(len(result.failures), 'failing difference')}, "
+        f"{_count(len(result.others), 'other')}; "
         f"{result.sequences} sequences, {requests['target']} requests to the target, "
         f"{requests['reference']} to the reference, {result.elapsed:.1f} s"
     )
     if result.stopped:
         lines.append(f"stopped early: {result.stopped}")
     return redact("\n".join(lines), secret)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _finding_lines(label: str, finding: Finding, *, sequence: bool = True) -> list[str]:

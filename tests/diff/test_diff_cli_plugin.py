@@ -75,7 +75,7 @@ def test_diff_against_the_clean_mock_exits_0(capsys: pytest.CaptureFixture[str])
         args = ["diff", "--base-url", str(target), "--api-key", target.api_keys[0]]
         status = main([*args, "--tier", "smoke", "--seed", "2", "-q"])
     assert status == 0
-    assert "diff: 0 failing difference(s)" in capsys.readouterr().out
+    assert "diff: 0 failing differences, 0 others;" in capsys.readouterr().out
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
