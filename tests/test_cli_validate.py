@@ -28,7 +28,7 @@ def test_valid_file_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["validate", "--schema", "customer", write(tmp_path, "c.json", VALID)]) == 0
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == "1 document(s) checked against customer: 0 violation(s)\n"
+    assert err == "1 document checked against customer: 0 violations\n"
 
 
 def test_violations_exit_1_with_one_line_each(
@@ -134,3 +134,25 @@ def test_installed_console_script_runs() -> None:
     )
     assert result.returncode == 1
     assert "error.type" in result.stdout
+
+
+def test_json_lines_are_judged_line_by_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [json.dumps(VALID), "", json.dumps({**VALID, "object": "x"})]
+    path = write(tmp_path, "c.jsonl", "\n".join(lines) + "\n")
+    assert main(["validate", "--schema", "customer", path]) == 1
+    out, err = capsys.readouterr()
+    assert out == f'{path}:3:/object: customer.object (MUST) "customer" was expected\n'
+    assert err == "2 documents checked against customer: 1 violation\n"
+    assert main(["validate", "--schema", "customer", "--format", "json", path]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(r["line"], r["valid"]) for r in report] == [(1, True), (3, False)]
+
+
+def test_a_bad_json_line_is_named_by_its_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "c.jsonl", json.dumps(VALID) + "\n{oops\n")
+    assert main(["validate", "--schema", "customer", path]) == 2
+    assert f"{path}: line 2: not JSON: " in capsys.readouterr().err

@@ -217,7 +217,7 @@ def test_cli_output_exit_codes_and_no_key_in_output(
         f'{path}#0 GET https://api-test.lotuspay.com/v1/customers/CU1?key=sk_test_**** response:/object: customer.object (MUST) "customer" was expected',
         f"{path}#1 GET {BASE}/v2/widgets: skipped, no documented operation matches",
     ]
-    assert "1 entr(ies) checked, 1 skipped (unknown path): 1 violation(s)" in err
+    assert "1 entry checked, 1 skipped (no documented operation matches): 1 violation\n" in err
     assert KEY not in out + err
     assert main(["validate", "--har", path, "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
@@ -284,3 +284,53 @@ def test_a_refused_query_is_the_server_doing_its_job() -> None:
     error = {"error": {"type": "invalid_request_error", "message": "bad limit", "param": "limit"}}
     document = har(entry("GET", f"{BASE}/v1/customers?limit=500", 400, error))
     assert _query_findings(document, strict=True) == []
+
+
+def test_a_page_far_past_the_end_is_a_page_and_page_zero_a_base_note() -> None:
+    """Issue 21: a page of 23 digits is an integer past the end (list.past_end [doc]: the mock's
+    empty page is right), not a wrong type; page 0 is list.page_base [ours], a MAY note; only a
+    page that is not an integer is request.wrong_type [conv]."""
+    document = har(
+        entry("GET", f"{BASE}/v1/customers?page=30807590649186006073344", 200, _page(0)),
+        entry("GET", f"{BASE}/v1/customers?page=0&limit=2", 200, _page(2)),
+        entry("GET", f"{BASE}/v1/customers?page=two", 200, _page(0)),
+    )
+    assert _query_findings(document, strict=True) == [
+        ("list.page_base", "MAY"),
+        ("request.wrong_type", "SHOULD"),
+    ]
+
+
+def test_undocumented_method_on_a_documented_path_is_named_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path,
+        har(
+            entry("DELETE", f"{BASE}/v1/customers/CU1", 200, {}),
+            entry("GET", f"{BASE}/v2/widgets", 200, {}),
+            entry("GET", f"{BASE}/v1/customers/CU1", 200, CUSTOMER),
+        ),
+    )
+    assert main(["validate", "--har", path]) == 0
+    out, err = capsys.readouterr()
+    assert (
+        f"#0 DELETE {BASE}/v1/customers/CU1: skipped, undocumented method on a documented path"
+        in out
+    )
+    assert (
+        "1 entry checked, 2 skipped (1: undocumented method on a documented path; "
+        "1: no documented operation matches): 0 violations\n"
+    ) in err
+
+
+def test_a_may_note_is_printed_and_never_fails_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As in a run (``status_of``): strict fails on SHOULD, never on a MAY note."""
+    path = write(tmp_path, har(entry("GET", f"{BASE}/v1/customers?page=0", 200, _page(0))))
+    assert main(["validate", "--strict", "--har", path]) == 0
+    assert "list.page_base (MAY)" in capsys.readouterr().out
+    wrong = write(tmp_path, har(entry("GET", f"{BASE}/v1/customers?page=x", 200, _page(0))))
+    assert main(["validate", "--har", wrong]) == 0
+    assert main(["validate", "--strict", "--har", wrong]) == 1

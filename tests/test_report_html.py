@@ -336,7 +336,10 @@ def test_not_exercised_checks_and_the_coverage_table_are_shown() -> None:
     assert row["attrs"]["class"] == "status-not_exercised"
     assert squash(row["text"]).startswith("not exercised CUS-SHAPE-003 MUST")
     assert "(not exercised: judged no answer)" in squash(row["text"])
-    assert "judged: listCustomers 200 x3" in squash(by_id(html, "check-CUS-HTTP-001")["text"])
+    # What a check judged is collapsed: a count, then the list inside <details>.
+    assert "judged: 3 answers listCustomers 200 x3" in squash(
+        by_id(html, "check-CUS-HTTP-001")["text"]
+    )
     summary = squash(elements(html, cls="verdict")[0]["text"])
     assert summary == "FAIL 1 of 2 checks passed, 1 not exercised."
     rows = [squash(r["text"]) for r in elements(html, tag="tr") if "coverage" not in r["attrs"]]
@@ -471,14 +474,19 @@ def test_run_writes_the_html_report(faulty_run: tuple[Path, Path, int, str]) -> 
     listing = squash(by_id(html, "check-CUS-LIST-001")["text"])
     assert listing.startswith("FAIL CUS-LIST-001 MUST Customers are listed newest first")
     assert "Reproduce with curl -X GET" in listing
-    assert "sk_test_****" in listing
+    assert '-u "$LOTUSPAY_API_KEY:"' in listing  # the key by the variable that holds it
+    header = squash(elements(html, tag="header")[0]["text"])
+    assert "Mock faults created_milliseconds, list_oldest_first Mock quirks none" in header
     assert by_id(html, "check-CUS-HTTP-001")["attrs"]["class"] == "status-passed"
     # No bank account in these families' traffic: its shape check judged nothing, and says so.
     unjudged = by_id(html, "check-CUS-SHAPE-003")
     assert unjudged["attrs"]["class"] == "status-not_exercised"
     assert squash(unjudged["text"]).startswith("not exercised CUS-SHAPE-003")
     assert "judged:" not in unjudged["text"]
-    assert "judged: listCustomers 200" in squash(by_id(html, "check-CUS-SHAPE-002")["text"])
+    assert re.search(
+        r"judged: \d+ answers listCustomers 200 x\d+",
+        squash(by_id(html, "check-CUS-SHAPE-002")["text"]),
+    )
     coverage = squash(elements(html, tag="table", cls="coverage")[0]["text"])
     assert "listCustomers 200" in coverage
     for text in (html, output, report.read_text(encoding="utf-8")):
@@ -575,7 +583,7 @@ def test_the_page_works_in_a_headless_browser(
             findings = row.locator(".finding-list")
             curl = row.locator(".curl").first
             assert not findings.is_visible()
-            row.locator("summary").click()
+            row.locator("details.findings > summary").click()
             findings.wait_for(state="visible", timeout=5000)
             assert curl.is_visible()
             assert "curl -X GET" in curl.inner_text()
@@ -592,3 +600,138 @@ def test_the_page_works_in_a_headless_browser(
         finally:
             browser.close()
     assert problems == []
+
+
+# --- no horizontal overflow on a phone or a laptop (issue 21) ---------------------------------
+
+WIDTHS = (390, 1280)
+_OVERFLOW = """() => {
+  const root = document.documentElement;
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1)
+    .slice(0, 5).map(e => e.tagName + '.' + e.className);
+  return {scroll: root.scrollWidth, client: root.clientWidth, wide: wide};
+}"""
+
+
+def overflows(page: Any, width: int) -> list[str]:
+    """Measure the page at ``width`` with everything collapsed, then with every <details> open:
+    what sticks out (the page is wider than the window)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    found = []
+    for opened in (False, True):
+        if opened:
+            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        seen = page.evaluate(_OVERFLOW)
+        if seen["scroll"] > seen["client"]:
+            found.append(f"{width} px, details open={opened}: {seen}")
+    return found
+
+
+def _browser_pages(paths: list[Path]) -> list[str]:
+    executable = _chromium()
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="no playwright module: pip install 'lotuspay-contract[test]'"
+    )
+    problems: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            for path in paths:
+                for width in WIDTHS:
+                    page = browser.new_page()
+                    page.goto(path.as_uri(), wait_until="load")
+                    problems += [f"{path.name}: {p}" for p in overflows(page, width)]
+                    page.close()
+        finally:
+            browser.close()
+    return problems
+
+
+def test_the_run_report_reads_at_390_and_1280_px(
+    faulty_run: tuple[Path, Path, int, str], tmp_path: Path
+) -> None:
+    _, page_path, _, _ = faulty_run
+    # And a page made to stretch: a long unbroken value, a long clause, long judged lists.
+    wide = copy.deepcopy(REPORT)
+    wide["checks"][0]["clause"] = "list.order [doc]; " * 40
+    wide["checks"][0]["failures"] = [finding(actual="x" * 3000, pointer="/" + "y" * 300)]
+    wide["checks"][0]["evidence"] = [
+        {"operation": f"operation{n}WithALongName", "status": 200, "answers": n} for n in range(60)
+    ]
+    stretched = tmp_path / "wide.html"
+    stretched.write_text(render_html(wide), encoding="utf-8")
+    assert _browser_pages([page_path, stretched]) == []
+
+
+def test_the_diff_report_reads_at_390_and_1280_px(tmp_path: Path) -> None:
+    from lotuspay_contract.conformance.mock import running_mock
+
+    page = tmp_path / "diff.html"
+    with running_mock(api_keys=[SECRET_KEY], faults=["limit_ignored"]) as target:
+        code = main(
+            [
+                "diff",
+                "--base-url",
+                str(target),
+                "--api-key",
+                SECRET_KEY,
+                "--tier",
+                "standard",
+                "--seed",
+                "3",
+                "-q",
+                "--report-html",
+                str(page),
+            ]
+        )
+    html = page.read_text(encoding="utf-8")
+    assert code == 1
+    assert "more objects than limit" in html  # a page with a long body to show
+    assert SECRET_PART not in html
+    assert _browser_pages([page]) == []
+
+
+def test_the_header_says_faults_quirks_and_shard_and_attention_lists_unjudged_checks() -> None:
+    report = {
+        **REPORT,
+        "mock": {"faults": ["limit_ignored", "created_string"], "quirks": []},
+        "shard": {"index": 2, "count": 3},
+        "checks": [
+            check("CUS-LIST-002", "failed", finding()),
+            check("CUS-AUTH-003", "not_exercised", reason="needs a second account's key"),
+            check("CUS-HTTP-001", "passed"),
+        ],
+    }
+    html = render_html(report)
+    header = squash(elements(html, tag="header")[0]["text"])
+    assert "Mock faults limit_ignored, created_string" in header
+    assert "Mock quirks none" in header
+    assert "Shard 2 of 3" in header
+    attention = squash(elements(html, cls="problems")[0]["text"])
+    assert "CUS-LIST-002" in attention
+    assert "not exercised CUS-AUTH-003 title of CUS-AUTH-003 (needs a second account's key)" in (
+        attention
+    )
+    assert "CUS-HTTP-001" not in attention
+
+
+def test_a_response_check_that_judged_every_answer_says_so_once() -> None:
+    evidence = [{"operation": "listCustomers", "status": 200, "answers": 3}]
+    report = {
+        **REPORT,
+        "checks": [
+            check("CUS-HTTP-001", "passed", evidence=evidence),
+            check("CUS-RT-001", "passed", evidence=[{**evidence[0], "answers": 1}]),
+        ],
+        "coverage": [
+            {"operation": "listCustomers", "status": 200, "answers": 3, "checks": ["CUS-HTTP-001"]}
+        ],
+    }
+    html = render_html(report)
+    assert "judged: every answer of the run (3)" in squash(
+        by_id(html, "check-CUS-HTTP-001")["text"]
+    )
+    assert "judged: 1 answer listCustomers 200 x1" in squash(
+        by_id(html, "check-CUS-RT-001")["text"]
+    )

@@ -1,9 +1,14 @@
 """``lotuspay-contract checks``: the catalogue of checks, the one source of the README's table.
 
-Each check with its id, level, family, tier, title, the contract rules it enforces (with their
-tags and a link into ``docs/contract.md``) and the mock faults it catches (each fault's
+Each check with its id, level, family, title, the contract rules it enforces (with their tags
+and a link into ``docs/contract.md``) and the mock faults it catches (each fault's
 ``detected_by``). Check packs (``--checks-module``, the ``lotuspay_contract.checks`` entry
 points) are listed too.
+
+No tier column: every built-in check runs in every tier, and a tier sets only how much each
+does (examples per property, the fuzz and state machine sizes, the customers a page walk
+creates), which ``--tier`` prints. A check pack's check may still start at a later tier
+(``min_tier``); the column comes back, for the table, when one does.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 from ..settings import TIER_NAMES
 from ._options import add_settings_arguments, settings_from_args
 
-__all__ = ["catalogue", "register", "render_markdown", "render_table"]
+__all__ = ["catalogue", "register", "render_markdown", "render_table", "tier_line"]
 
 _LEVELS = ("MUST", "SHOULD", "MAY")
 
@@ -25,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``checks`` sub-command."""
     parser = subparsers.add_parser(
         "checks",
-        help="list every check: id, level, family, tier, contract rules, faults it catches",
+        help="list every check: id, level, family, contract rules, faults it catches",
         description=(
             "List the conformance checks (the ids --checks takes). The Markdown format is the "
             "README's check table."
@@ -36,7 +41,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     # Filters, not settings: matched in any case.
     parser.add_argument(
-        "--tier", type=str.lower, choices=TIER_NAMES, help="only the checks this tier runs"
+        "--tier",
+        type=str.lower,
+        choices=TIER_NAMES,
+        help="only the checks this tier runs (every built-in check runs in every tier; the "
+        "tier's sizes are printed first)",
     )
     parser.add_argument(
         "--level", type=str.upper, choices=_LEVELS, help="only the checks of this level"
@@ -84,18 +93,39 @@ def _rule_text(rule: dict[str, Any], markdown: bool) -> str:
     return f"{name} {tags}"
 
 
+def _tiered(rows: list[dict[str, Any]]) -> bool:
+    """Whether a tier column says anything: some check starts later than smoke."""
+    return any(row["tier"] != "smoke" for row in rows)
+
+
+def tier_line(tier: str) -> str:
+    """Say what ``tier`` does: the same checks, at the tier's sizes."""
+    from ..suite import TIERS
+
+    plan = TIERS[tier]
+    return (
+        f"tier {tier}: every built-in check runs in every tier; {tier} draws {plan.examples} "
+        f"examples per property, {plan.fuzz_examples} fuzz cases per operation, "
+        f"{plan.stateful_examples} state machine runs of {plan.stateful_steps} steps, and pages "
+        f"through {plan.page_customers} customers"
+    )
+
+
 def render_markdown(rows: list[dict[str, Any]]) -> str:
     """Return the catalogue as the README's Markdown table."""
+    tiered = _tiered(rows)
+    tier_head, tier_rule = (" tier |", "---|") if tiered else ("", "")
     lines = [
-        "| id | level | family | tier | check | contract rules | mock faults caught |",
-        "|---|---|---|---|---|---|---|",
+        f"| id | level | family |{tier_head} check | contract rules | mock faults caught |",
+        f"|---|---|---|{tier_rule}---|---|---|",
     ]
     for row in rows:
         title = row["title"].replace("|", "\\|")
         rules = "<br>".join(_rule_text(r, markdown=True) for r in row["rules"])
         faults = "<br>".join(f"`{f}`" for f in row["faults"])
+        tier = f" {row['tier']} |" if tiered else ""
         lines.append(
-            f"| `{row['id']}` | {row['level']} | {row['family']} | {row['tier']} | {title} "
+            f"| `{row['id']}` | {row['level']} | {row['family']} |{tier} {title} "
             f"| {rules} | {faults} |"
         )
     return "\n".join(lines) + "\n"
@@ -104,10 +134,10 @@ def render_markdown(rows: list[dict[str, Any]]) -> str:
 def render_table(rows: list[dict[str, Any]]) -> str:
     """Return the catalogue for a terminal: one line per check, its rules and faults below."""
     lines = []
+    tiered = _tiered(rows)
     for row in rows:
-        lines.append(
-            f"{row['id']:<14} {row['level']:<6} {row['family']:<13} {row['tier']:<8} {row['title']}"
-        )
+        tier = f"{row['tier']:<8} " if tiered else ""
+        lines.append(f"{row['id']:<14} {row['level']:<6} {row['family']:<13} {tier}{row['title']}")
         lines.append(f"{'':14} rules: {'; '.join(_rule_text(r, False) for r in row['rules'])}")
         if row["faults"]:
             lines.append(f"{'':14} catches: {', '.join(row['faults'])}")
@@ -125,6 +155,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"lotuspay-contract checks: error: {exc}", file=sys.stderr)
         return 2
     rows = catalogue(args.tier, args.level)
+    if args.tier and args.format == "table":
+        print(tier_line(args.tier))
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     elif args.format == "markdown":

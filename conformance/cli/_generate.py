@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["KINDS", "generate", "register"]
+__all__ = ["KINDS", "SCHEMA_OF_KIND", "generate", "register"]
 
 #: Each kind names a strategy of the ``strategies`` package (imported only when generating).
 KINDS: dict[str, str] = {
@@ -21,6 +21,18 @@ KINDS: dict[str, str] = {
     "create_params": "customer_create_params",
     "bank_account_create_params": "bank_account_create_params",
     "invalid_customer": "invalid_customers",
+}
+#: The schema each kind's documents conform to (``validate --schema``); None: built to break it.
+SCHEMA_OF_KIND: dict[str, str | None] = {
+    "customer": "customer",
+    "customer_list": "customer_list",
+    "bank_account": "bank_account",
+    "mandate": "mandate",
+    "subscription": "subscription",
+    "error": "error",
+    "create_params": "customer_create",
+    "bank_account_create_params": "bank_account_create",
+    "invalid_customer": None,
 }
 _MAX_COUNT = 100_000
 #: 2026-01-01T00:00:00Z: a fixed "now" keeps a seed's lines the same from one day to the next.
@@ -36,7 +48,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Write COUNT documents of one kind, one JSON document a line, drawn from the "
             "project's Hypothesis strategies. The same --seed gives the same lines. "
-            'invalid_customer lines are {"rule": ..., "level": ..., "document": ...}.'
+            'invalid_customer lines are {"rule": ..., "level": ..., "document": ...}. '
+            "The lines chain into `validate --schema S -`, S the kind's name except "
+            "create_params (customer_create) and bank_account_create_params "
+            "(bank_account_create)."
         ),
     )
     parser.add_argument("--kind", required=True, choices=sorted(KINDS), help="what to generate")

@@ -47,6 +47,8 @@ def finished_report(
     report = report_data(result)
     if settings.shard:
         report["shard"] = {"index": settings.shard[0], "count": settings.shard[1]}
+    if not settings.base_url:  # the HTML header says which faults and quirks the mock showed
+        report["mock"] = {"faults": list(settings.faults), "quirks": list(settings.quirks)}
     report["observed"] = observed.data()
     exit_code = int(result.exit_code)
     if baseline is None or exit_code not in (0, 1):  # a stop is never excused by a baseline

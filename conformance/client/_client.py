@@ -143,6 +143,8 @@ class LotusPayClient:
         #: :class:`KeyRefused`, so what needs it is not exercised rather than failed.
         self.refused: dict[str, str] = {}
         self.secrets: set[str] = {api_key} if api_key else set()
+        #: Configured key -> the environment variable that holds it, named in curl lines.
+        self.key_labels: dict[str, str] = {}
         remember_secret(api_key)
         self._timeout = timeout
         self._transport = transport
@@ -240,8 +242,12 @@ class LotusPayClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         key: KeyChoice = DEFAULT,
+        show_key: bool = False,
     ) -> Exchange:
         """Send one request and return the recorded exchange.
+
+        ``show_key``: ``key`` is no secret but one the caller made up to be refused, so the
+        curl line shows it as sent (a key-shaped one is still masked by :func:`redact`).
 
         Exactly one of ``json_body``, ``form`` and ``content`` may carry the body. Raises
         :class:`TargetError` when no usable response arrives, :class:`LiveWriteRefused` for a
@@ -250,7 +256,7 @@ class LotusPayClient:
         """
         method = method.upper()
         use_key = self.api_key if key == DEFAULT else key
-        if use_key:
+        if use_key and not show_key:
             self.secrets.add(use_key)
             if use_key in self.refused:
                 raise KeyRefused(self.refused[use_key])
@@ -260,6 +266,7 @@ class LotusPayClient:
                 f"refusing {method} {path} with a live key: pass --allow-live to permit writes"
             )
         exchange = new_exchange(self.base_url, method, path, params, headers, use_key)
+        exchange.key_label = use_key if show_key else self.key_labels.get(use_key or "")
         exchange.request_body = encode_body(exchange.request_headers, json_body, form, content)
         auth = (use_key, "") if use_key is not None else None
         started = self.clock.monotonic()

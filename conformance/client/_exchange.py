@@ -107,6 +107,10 @@ class Exchange:
     content: bytes = b""
     elapsed: float = 0.0
     attempts: int = 1
+    #: How the curl line names the key: ``$LOTUSPAY_API_KEY`` for a configured key (an
+    #: environment variable the user exported), the key itself for one a check made up to be
+    #: refused; None: the masked key.
+    key_label: str | None = None
 
     @property
     def content_type(self) -> str:
@@ -146,7 +150,11 @@ def render_curl(exchange: Exchange) -> str:
     if exchange.params:
         url += "?" + urllib.parse.urlencode(exchange.params)
     parts = ["curl", "-X", exchange.method, _shell_quote(url)]
-    if exchange.masked_key is not None:
+    if exchange.key_label is not None and exchange.key_label.startswith("$"):
+        parts += ["-u", f'"{exchange.key_label}:"']  # double quotes: the shell expands it
+    elif exchange.key_label is not None:
+        parts += ["-u", _shell_quote(exchange.key_label + ":")]
+    elif exchange.masked_key is not None:
         parts += ["-u", _shell_quote(exchange.masked_key + ":")]
     for name, value in exchange.request_headers.items():
         parts += ["-H", _shell_quote(f"{name}: {value}")]

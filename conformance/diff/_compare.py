@@ -359,12 +359,21 @@ class _Comparison:
         if limit is not None and len(data) > limit:
             self.add("/data", ref_len, len(data), "list.limit", "more objects than limit")
         elif len(data) < min(limit or 100, held):
+            # A short page while more objects exist breaks the page size (list.limit [doc]: "a
+            # page holds limit objects while more exist"; list.default_limit without one).
             rule: str | None = "list.limit" if limit is not None else "list.default_limit"
             if self.op.arg("page") is not None:
                 # Pages may count from 0 (list.page_base [ours]): only a known base decides.
                 known = self.tgt.page_base_known or self.tgt.page_offset != 0
-                rule = "list.page" if known else None
-            self.add("/data", ref_len, len(data), rule, "fewer objects than the target holds")
+                rule = rule if known else None
+            size = f"limit={limit}" if limit is not None else "the default 100"
+            self.add(
+                "/data",
+                ref_len,
+                len(data),
+                rule,
+                f"fewer objects than {size} while the target holds more",
+            )
 
     def page(self, ref: list[Any], tgt: Any, pointer: str, prefix: str) -> None:
         if not isinstance(tgt, list):

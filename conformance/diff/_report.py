@@ -6,9 +6,13 @@ Everything shown came from a server or carries a request: texts are masked again
 
 from __future__ import annotations
 
-import html
+import base64
+import functools
+import hashlib
 import json
 from typing import Any
+
+import jinja2
 
 from ..redact import redact, redact_data
 from ..validation import CONTRACT_PATH
@@ -86,13 +90,18 @@ def render_diff_text(result: DiffResult, *, quiet: bool = False) -> str:
             lines += _finding_lines("note", finding, sequence=False)
     requests = result.requests
     lines.append(
-        f"diff: {len(result.failures)} failing difference(s), {len(result.others)} other(s); "
+        f"diff: {_count(len(result.failures), 'failing difference')}, "
+        f"{_count(len(result.others), 'other')}; "
         f"{result.sequences} sequences, {requests['target']} requests to the target, "
         f"{requests['reference']} to the reference, {result.elapsed:.1f} s"
     )
     if result.stopped:
         lines.append(f"stopped early: {result.stopped}")
     return redact("\n".join(lines), secret)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _finding_lines(label: str, finding: Finding, *, sequence: bool = True) -> list[str]:
@@ -105,7 +114,8 @@ def _finding_lines(label: str, finding: Finding, *, sequence: bool = True) -> li
         f"    target:    {_short(d.target)}",
     ]
     if sequence:
-        lines.append(f"    shortest sequence ({finding.requests} requests):")
+        many = "" if finding.requests == 1 else "s"
+        lines.append(f"    shortest sequence ({finding.requests} request{many}):")
         for step in finding.steps:
             ref = step.reference or {}
             tgt = step.target or {}
@@ -123,69 +133,94 @@ def _short(value: Any, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-_STYLE = """
-body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:70em;color:#1b1b1b}
-h1{font-size:1.4em} .MUST{color:#a30000} .SHOULD{color:#8a5a00} .MAY,.undecided{color:#555}
-table{border-collapse:collapse;width:100%} td,th{border:1px solid #ccc;padding:.3em;
-vertical-align:top;text-align:left} pre{white-space:pre-wrap;word-break:break-all;margin:0}
-section{border:1px solid #ddd;padding:.6em 1em;margin:1em 0}
-"""
+#: A server can answer megabytes: the page shows enough to see the difference.
+_MAX_CHARS = 2000
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    # The run report's approach: a Jinja template and its stylesheet beside this module,
+    # read through importlib.resources (so they load from a wheel), autoescaped.
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader(__name__.rsplit(".", 1)[0], "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _css_hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _view(finding: dict[str, Any], *, sequence: bool) -> dict[str, Any]:
+    """What the template shows of one difference: display text, the steps' two sides."""
+    level = str(finding["level"])
+    steps = finding["sequence"] if sequence else finding["sequence"][-1:]
+    return {
+        "level": level,
+        "css": level if level in ("MUST", "SHOULD", "MAY") else "undecided",
+        "summary": str(finding["summary"]),
+        "step": finding["step"],
+        "operation": str(finding["operation"]),
+        "pointer": str(finding["pointer"] or "/"),
+        "rule": finding["rule"],
+        "clause": finding["clause"],
+        "reference": _short(finding["reference"], _MAX_CHARS),
+        "target": _short(finding["target"], _MAX_CHARS),
+        "requests": finding["requests"],
+        "steps": [
+            {
+                "number": step["step"],
+                "operation": str(step["operation"]),
+                "sides": [_side(name, step[key]) for name, key in _SIDES],
+            }
+            for step in steps
+        ],
+    }
+
+
+_SIDES = (("Reference", "reference"), ("Target", "target"))
+
+
+def _side(name: str, shown: Any) -> dict[str, str]:
+    shown = shown if isinstance(shown, dict) else {}
+    body = shown.get("body")
+    return {
+        "name": name,
+        "status": str(shown.get("status", "")) or "not sent",
+        "request": str(shown.get("request") or "not sent"),
+        "body": "" if body in (None, "") else _short(body, _MAX_CHARS),
+    }
 
 
 def render_diff_html(data: dict[str, Any]) -> str:
-    """One self-contained page from the JSON report's data (values escaped, keys masked)."""
-    e = html.escape
-    verdict = "FAIL" if data["exit_code"] else "pass"
-    parts = [
-        "<!doctype html><html lang=en><head><meta charset=utf-8>",
-        "<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'\">",
-        f"<title>lotuspay-contract diff: {verdict}</title><style>{_STYLE}</style></head><body>",
-        f"<h1>lotuspay-contract diff: {verdict}</h1>",
-        f"<p>target {e(data['target'])}, reference {e(data['reference'])}, tier "
-        f"{e(data['tier'])}, seed {data['seed']}{', strict' if data['strict'] else ''}; "
-        f"{data['sequences']} sequences, {data['requests']['target']} requests to the target, "
-        f"{data['elapsed_seconds']} s{_stopped(data)}</p>",
-        f"<h2>Failing differences ({len(data['failures'])})</h2>",
-    ]
-    parts += [_section(f, sequence=True) for f in data["failures"]] or ["<p>None.</p>"]
-    parts.append(f"<h2>Other differences ({len(data['differences'])})</h2>")
-    parts += [_section(f, sequence=False) for f in data["differences"]] or ["<p>None.</p>"]
-    parts.append("</body></html>")
-    return redact("\n".join(parts))
-
-
-def _stopped(data: dict[str, Any]) -> str:
-    return f"; stopped: {html.escape(data['stopped'])}" if data["stopped"] else ""
-
-
-def _section(finding: dict[str, Any], *, sequence: bool) -> str:
-    e = html.escape
-    level = finding["level"]
-    css = level if level in ("MUST", "SHOULD", "MAY") else "undecided"
-    rule = finding["rule"]
-    clause = f"{e(rule)} ({e(finding['clause'])})" if rule else "not decided by the contract"
-    rows = [
-        f"<section><h3 class={css}>[{e(level)}] {e(finding['summary'])}</h3>",
-        f"<p>step {finding['step']} <code>{e(finding['operation'])}</code>, pointer "
-        f"<code>{e(finding['pointer'] or '/')}</code>, rule {clause}</p>",
-        "<table><tr><th>reference</th><th>target</th></tr><tr>"
-        f"<td><pre>{e(_short(finding['reference'], 2000))}</pre></td>"
-        f"<td><pre>{e(_short(finding['target'], 2000))}</pre></td></tr></table>",
-    ]
-    steps = finding["sequence"] if sequence else finding["sequence"][-1:]
-    title = f"Shortest sequence ({finding['requests']} requests)" if sequence else "The step"
-    rows.append(f"<h4>{title}</h4><table><tr><th>#</th><th>reference</th><th>target</th></tr>")
-    for step in steps:
-        cells = []
-        for side in ("reference", "target"):
-            shown = step[side] or {}
-            cells.append(
-                f"<td><pre>{e(str(shown.get('request') or 'not sent'))}\n-> "
-                f"{shown.get('status', '')}\n{e(str(shown.get('body') or ''))}</pre></td>"
-            )
-        rows.append(
-            f"<tr><td>{step['step']}<br><code>{e(step['operation'])}</code></td>{''.join(cells)}</tr>"
+    """One self-contained page from the JSON report's data (values escaped, keys masked): both
+    sides side by side on a wide screen and stacked on a narrow one."""
+    style = _environment().get_template("diff.css").render()
+    csp = f"default-src 'none'; style-src {_css_hash(style)}; base-uri 'none'; form-action 'none'"
+    page = (
+        _environment()
+        .get_template("diff.html.j2")
+        .render(
+            csp=csp,
+            style=style,
+            verdict="FAIL" if data["exit_code"] else "pass",
+            target=str(data["target"]),
+            reference=str(data["reference"]),
+            tier=str(data["tier"]),
+            seed=str(data["seed"]),
+            strict=bool(data["strict"]),
+            sequences=data["sequences"],
+            requests_target=data["requests"]["target"],
+            requests_reference=data["requests"]["reference"],
+            elapsed=data["elapsed_seconds"],
+            stopped=data["stopped"] or "",
+            failures=[_view(f, sequence=True) for f in data["failures"]],
+            others=[_view(f, sequence=False) for f in data["differences"]],
+            max_chars=_MAX_CHARS,
         )
-    rows.append("</table></section>")
-    return "".join(rows)
+    )
+    return redact(page)

@@ -358,6 +358,11 @@ class _CheckItem(pytest.Item):
         suite = self.config.pluginmanager.get_plugin("lotuspay-suite")
         assert isinstance(suite, _Suite)
         result = self._result = suite.result_of(self.check)
+        # The verdict's level (gravest finding, else declared), as every report shows it.
+        self.user_properties[:] = [
+            (name, result.level.value if name == "level" else value)
+            for name, value in self.user_properties
+        ]
         if result.status == "skipped":
             pytest.skip(result.reason or "skipped")
         if result.status == "not_exercised":
@@ -368,8 +373,8 @@ class _CheckItem(pytest.Item):
         if (known := suite.h4_known(result)) is not None:  # h4: the baseline lists them all
             pytest.xfail(known)
         if result.failing:
-            if result.findings:
-                raise result.findings[0]
+            if result.findings:  # the gravest first: the one that failed the item
+                raise next(f for f in result.findings if f.level is result.level)
             raise CheckFailure(
                 self.check.id,
                 self.check.title,

@@ -277,7 +277,8 @@ def _report_item(config: pytest.Config, check: Check, entry: Mapping[str, Any]) 
         )
         outcome, longrepr = "skipped", (where, 0, f"Skipped: {label or reason or 'skipped'}")
     keywords: dict[str, Literal[1]] = {check.id: 1, "lotuspay": 1, _MARKER: 1}
-    properties = [("check_id", check.id), ("level", check.level.value)]
+    # The merged verdict's level (gravest finding, else declared), as the reports show it.
+    properties = [("check_id", check.id), ("level", str(entry.get("level") or check.level))]
 
     def phase(when: Literal["setup", "call", "teardown"]) -> pytest.TestReport:
         failed_or_skipped = when == "call" and outcome != "passed"

@@ -89,7 +89,11 @@ class CheckView:
     label: str
     reason: str
     occurrences: str
-    judged: str
+    #: How many answers the check judged, and what they were (shown collapsed).
+    judged_count: int
+    judged: tuple[str, ...]
+    #: The check judged every answer of the run (a response check): no list to repeat.
+    judged_all: bool
     findings: tuple[FindingView, ...]
     hidden_findings: int
 
@@ -133,7 +137,7 @@ def _finding_view(data: Mapping[str, Any]) -> FindingView:
     )
 
 
-def _check_view(data: Mapping[str, Any]) -> CheckView:
+def _check_view(data: Mapping[str, Any], seen: Mapping[tuple[str, str], str]) -> CheckView:
     failures = data.get("failures") or []
     findings = [f for f in failures if isinstance(f, Mapping)]
     status = data["status"]
@@ -147,20 +151,49 @@ def _check_view(data: Mapping[str, Any]) -> CheckView:
         label=_CUT_LABEL if data.get("reason") == DEADLINE_REASON else _LABELS[status],
         reason=_text(data.get("reason")),
         occurrences=_text(data.get("occurrences")),
-        judged=_judged(data),
+        judged_count=sum(count for _, count in _evidence(data)),
+        judged=tuple(f"{key[0]} {key[1]} x{count}" for key, count in _evidence(data)),
+        judged_all=bool(seen) and dict(_evidence(data, text=True)) == dict(seen),
         findings=tuple(_finding_view(f) for f in findings[:_MAX_FINDINGS]),
         hidden_findings=max(0, len(findings) - _MAX_FINDINGS),
     )
 
 
-def _judged(data: Mapping[str, Any]) -> str:
-    """Return what a check judged, e.g. ``createCustomer 200 x3, 400 x1``; "" if unrecorded."""
-    cells = [
-        f"{_text(e.get('operation'))} {_text(e.get('status'))} x{_text(e.get('answers'))}"
-        for e in _list(data.get("evidence"))
-        if isinstance(e, Mapping)
-    ]
-    return ", ".join(cells)
+def _evidence(data: Mapping[str, Any], *, text: bool = False) -> list[tuple[tuple[str, str], Any]]:
+    """Return what a check judged: ((operation, status), answers) pairs, answers as text when
+    ``text`` (to compare with the coverage table's), else as a number (0 if unreadable)."""
+    pairs = []
+    for e in _list(data.get("evidence")):
+        if isinstance(e, Mapping):
+            answers = e.get("answers")
+            count = answers if isinstance(answers, int) and not isinstance(answers, bool) else 0
+            key = (_text(e.get("operation")), _text(e.get("status")))
+            pairs.append((key, _text(answers) if text else count))
+    return pairs
+
+
+def _seen(report: Mapping[str, Any]) -> dict[tuple[str, str], str]:
+    """Every answer the run saw, by (operation, status), from the coverage table."""
+    return {
+        (_text(row.get("operation")), _text(row.get("status"))): _text(row.get("answers"))
+        for row in _list(report.get("coverage"))
+        if isinstance(row, Mapping) and row.get("answers")
+    }
+
+
+def _mock_facts(report: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The header's lines for what the run changed: the mock's faults and quirks, the shard."""
+    facts = []
+    mock = report.get("mock")
+    if isinstance(mock, Mapping):
+        for name in ("faults", "quirks"):
+            facts.append(
+                (f"Mock {name}", ", ".join(_text(v) for v in _list(mock.get(name))) or "none")
+            )
+    shard = report.get("shard")
+    if isinstance(shard, Mapping):
+        facts.append(("Shard", f"{_text(shard.get('index'))} of {_text(shard.get('count'))}"))
+    return facts
 
 
 @dataclass(frozen=True)
@@ -249,7 +282,9 @@ def render_html(report: Mapping[str, Any]) -> str:
 
         html = render_html(json.loads(Path("run.json").read_text()))
     """
-    checks = [_check_view(c) for c in _checks_of(report)]
+    raw_checks = _checks_of(report)
+    seen = _seen(report)
+    checks = [_check_view(c, seen) for c in raw_checks]
     counts = {status: 0 for status in _STATUSES}
     for check in checks:
         counts[check.status] += 1
@@ -277,14 +312,22 @@ def render_html(report: Mapping[str, Any]) -> str:
             verdict=_verdict(report, counts),
             notices=[_text(n) for n in _list(report.get("notices"))],
             stopped=_text(report.get("stopped")),
+            run_facts=_mock_facts(report),
             counts=counts,
             total=len(checks),
             labels=_LABELS,
             max_value_chars=_MAX_VALUE_CHARS,
             checks=checks,
             coverage=_coverage(report),
-            problems=[c for c in checks if c.status in ("failed", "error", "warned")],
-            baseline=_baseline_rows(report),  # h4: the baseline's entries and their states
+            # Everything a person must look at: failures, warnings, and checks that judged
+            # nothing or were cut (never a pass), each with its reason.
+            problems=[
+                c
+                for c in checks
+                if c.status in ("failed", "error", "warned", "not_exercised")
+                or c.label == _CUT_LABEL
+            ],
+            baseline=_baseline_rows(report),  # the baseline's entries and their states
         )
     )
     # Last pass over the whole page, as the JSON report does: nothing key-shaped leaves.

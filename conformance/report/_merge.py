@@ -105,7 +105,11 @@ def _combine_response(entries: list[Mapping[str, Any]]) -> dict[str, Any]:
             key = (row["operation"], row["status"])
             evidence[key] = evidence.get(key, 0) + row["answers"]
     worst = min(entries, key=lambda e: _WORST_FIRST.index(e["status"]))
+    levels = {f.get("level") for f in findings}
+    declared = merged.get("declared_level") or merged.get("level")
     merged.update(
+        # As CheckResult.level: the gravest finding's level, else the declared one.
+        level=next((lv for lv in ("MUST", "SHOULD", "MAY") if lv in levels), declared),
         status=worst["status"],
         reason=worst.get("reason"),
         failures=findings,

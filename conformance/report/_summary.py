@@ -44,7 +44,9 @@ def _check_data(result: CheckResult) -> dict[str, Any]:
     return {
         "id": check.id,
         "title": check.title,
-        "level": check.level.value,
+        # The verdict's level (gravest finding, else declared): what every report shows.
+        "level": result.level.value,
+        "declared_level": check.level.value,
         "family": check.family,
         "kind": check.kind,
         "clause": check.clause,
@@ -150,7 +152,7 @@ def render_summary(
         status = overlay.get(each.check.id, each.status)
         mark = _CUT_MARK if each.reason == DEADLINE_REASON else _MARKS[status]
         lines.append(
-            f"{mark:<6} {each.check.id:<14} {each.check.level.value:<6} "
+            f"{mark:<6} {each.check.id:<14} {each.level.value:<6} "
             f"{found:>5}  {each.check.title}{note}"
         )
     counts = result.counts()

@@ -4,7 +4,7 @@ reasons a check ends without running (the deadline, an interrupt, a target that 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -26,6 +26,7 @@ __all__ = [
     "TARGET_UNAVAILABLE_STOP",
     "CheckResult",
     "RunResult",
+    "gravest_level",
     "status_of",
 ]
 
@@ -61,6 +62,13 @@ class CheckResult:
     @property
     def failing(self) -> bool:
         return self.status in ("failed", "error")
+
+    @property
+    def level(self) -> Level:
+        """The level of the verdict: the gravest level among the findings (the one that set the
+        status, :func:`status_of`), else the check's declared level. Every report shows this
+        one, so a row never says SHOULD beside a MUST finding."""
+        return gravest_level(f.level for f in self.findings) or self.check.level
 
 
 @dataclass
@@ -127,6 +135,15 @@ class RunResult:
         if self.operational_stop:
             return 2
         return 1 if self.cut or any(r.failing for r in self.results) else 0
+
+
+_GRAVEST_FIRST: Final = (Level.MUST, Level.SHOULD, Level.MAY)
+
+
+def gravest_level(levels: Iterable[Level]) -> Level | None:
+    """Return the gravest of ``levels`` (MUST, then SHOULD, then MAY); None for none."""
+    found = set(levels)
+    return next((level for level in _GRAVEST_FIRST if level in found), None)
 
 
 def status_of(findings: Sequence[CheckFailure], strict: bool) -> str:

@@ -41,7 +41,7 @@ from ..client import (
     key_mode,
 )
 from ..redact import remember_secret
-from ..settings import DEFAULT_MAX_DURATION
+from ..settings import DEFAULT_MAX_DURATION, OPTIONS
 from ..validation import Level
 from . import checks as _builtin_checks  # noqa: F401  (registers the built-in checks)
 from ._context import CheckContext, NotExercised, RunSettings, Session
@@ -155,9 +155,11 @@ def open_session(
     if retry_budget is not None:
         limits["retry_budget"] = retry_budget
     client = LotusPayClient(settings.base_url, settings.api_key, **limits)
+    client.key_labels = _key_labels(settings)
     live_client = None
     if settings.live_key:
         live_client = LotusPayClient(settings.base_url, settings.live_key, **limits)
+        live_client.key_labels = client.key_labels
         client.secrets.add(settings.live_key)
     session = Session(settings, client, [c for c in checks if c.kind == "response"], live_client)
     guard_session(session)
@@ -344,6 +346,24 @@ def _record_target_error(session: Session, exc: TargetError) -> CheckFailure:
         with SHARED_LOCK:  # the response check's context is shared by every thread
             ctx.add(failure)
     return failure
+
+
+#: The environment variables a curl line names for the configured keys (the CLI reads the
+#: first two: ``run --help``), so a pasted curl uses the user's key without printing it.
+#: The run's key -> the environment variable the settings read it from (named in curl lines).
+KEY_VARIABLES = {
+    name: str(next(o.env for o in OPTIONS if o.name == option))
+    for name, option in (
+        ("api_key", "api_key"),
+        ("second_key", "second_api_key"),
+        ("live_key", "live_key"),
+    )
+}
+
+
+def _key_labels(settings: RunSettings) -> dict[str, str]:
+    keys = {name: getattr(settings, name) for name in KEY_VARIABLES}
+    return {key: f"${KEY_VARIABLES[name]}" for name, key in keys.items() if key}
 
 
 def run_check(check: Check, session: Session) -> CheckResult:

@@ -45,14 +45,24 @@ def select_checks(
 def notices_for(settings: RunSettings, chosen: Sequence[Check]) -> list[str]:
     """Return what the user must know before the run: skipped writes, missing keys."""
     notices = []
-    if key_mode(settings.api_key) == "live" and not settings.allow_live:
+    live_main = key_mode(settings.api_key) == "live"
+    if live_main and not settings.allow_live:
         writes = sum(1 for c in chosen if c.writes)
         notices.append(
             f"live key: {writes} check(s) that create objects are skipped and every write is "
             "refused; pass --allow-live to run them against live data"
         )
-    if settings.live_key is None and any(c.needs_live_key for c in chosen):
-        notices.append("no live key: the live/test separation check is skipped (--live-key)")
+    separation = [c for c in chosen if c.needs_live_key]
+    # With a live main key and writes refused, a separation check that writes is counted
+    # above: a second notice would contradict the first ("no live key" beside a live key).
+    covered = live_main and not settings.allow_live and all(c.writes for c in separation)
+    if settings.live_key is None and separation and not covered:
+        notices.append(
+            "the live/test separation check is skipped: it needs a test key (--api-key) and "
+            "a live key (--live-key)"
+            if live_main
+            else "no live key: the live/test separation check is skipped (--live-key)"
+        )
     return notices
 
 

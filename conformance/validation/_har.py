@@ -4,8 +4,9 @@ Each entry is matched to an operation of ``schemas/openapi.yaml`` by method and 
 before ``/v1`` is allowed, so recordings through a gateway match too). The response is checked:
 status documented for the operation, JSON content type, body schema and semantic rules. The
 request body is checked only when the server accepted it (2xx): a rejected bad request is the
-server doing its job, an accepted one is a finding. Entries for unknown paths are listed, not
-failed. Headers are never printed, and URLs are shown without credentials.
+server doing its job, an accepted one is a finding. Entries no operation matches (an unknown path,
+or an undocumented method on a documented path) are listed, not failed. Headers are never
+printed, and URLs are shown without credentials.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class EntryResult:
     status: int | None
     operation: str | None
     findings: list[tuple[str, Violation]] = field(default_factory=list)  # (part, violation)
+    #: Why an entry without an operation was not judged.
+    skipped: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready data."""
@@ -64,6 +67,7 @@ class EntryResult:
             "url": self.url,
             "status": self.status,
             "operation": self.operation,
+            **({"skipped": self.skipped} if self.operation is None else {}),
             "violations": [{"part": part, **v.to_dict()} for part, v in self.findings],
         }
 
@@ -115,6 +119,13 @@ def _match(operations: list[_Operation], method: str, path: str) -> _Operation |
         if op.method == method and op.pattern.match(path):
             return op
     return None
+
+
+def _skip_reason(operations: list[_Operation], path: str) -> str:
+    """Why no operation matches: the path is not documented, or this method on it is not."""
+    if any(op.pattern.match(path) for op in operations):
+        return "undocumented method on a documented path"
+    return "no documented operation matches"
 
 
 def _public_url(url: str) -> str:
@@ -196,10 +207,51 @@ def _data(body: Any) -> list[Any]:
     return data if isinstance(data, list) else []
 
 
+def _integer(value: str) -> int | None:
+    """``value`` as an integer: any number of digits (a page far past the end is still a page),
+    None when it is not one."""
+    return int(value) if re.fullmatch(r"-?\d+", value) else None
+
+
+def _out_of_range(name: str, value: str, number: int, schema: dict[str, Any]) -> Violation | None:
+    """An accepted integer outside its documented bounds: a limit breaks list.limit_range
+    [conv]; a page below 1 is list.page_base [ours] (a server may number pages from 0); a page
+    past the end is a legal page (list.past_end [doc]: an empty array), so no maximum applies."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if not ((low is not None and number < low) or (high is not None and number > high)):
+        return None
+    rule = {"limit": "list.limit_range", "page": "list.page_base"}.get(name, "request.wrong_type")
+    wanted = f"an integer from {low} to {high}" if high else f"an integer >= {low}"
+    return _rule_finding(rule, f"{name}={value!r} was accepted", wanted, value)
+
+
+def _query_value_finding(
+    name: str, value: str, schema: dict[str, Any], body: Any
+) -> Violation | None:
+    """What one accepted documented query parameter says (only integers are judged)."""
+    if schema.get("type") != "integer":
+        return None
+    number = _integer(value)
+    if number is None:
+        return _rule_finding(
+            "request.wrong_type", f"{name}={value!r} was accepted", "an integer", value
+        )
+    outside = _out_of_range(name, value, number, schema)
+    if outside is not None or name != "limit" or len(_data(body)) <= number:
+        return outside
+    return _rule_finding(
+        "list.limit",
+        f"a page asked with limit={number} holds {len(_data(body))} objects",
+        f"at most {number}",
+        len(_data(body)),
+    )
+
+
 def _query_findings(entry: dict[str, Any], op: _Operation, body: Any) -> list[Violation]:
     """What an accepted request's query says: parameters the operation does not document
-    (request.unknown_parameter), a limit outside 1..100 (list.limit_range), and a page
-    holding more than the limit asked for (list.limit)."""
+    (request.unknown_parameter), a non-integer where an integer is documented
+    (request.wrong_type), a limit outside 1..100 (list.limit_range), a page below 1
+    (list.page_base) and a page holding more than the limit asked for (list.limit)."""
     pairs = urllib.parse.parse_qsl(
         urllib.parse.urlsplit(str(entry.get("request", {}).get("url", ""))).query,
         keep_blank_values=True,
@@ -216,94 +268,81 @@ def _query_findings(entry: dict[str, Any], op: _Operation, body: Any) -> list[Vi
                     name,
                 )
             )
-        elif schema.get("type") == "integer":
-            number = int(value) if re.fullmatch(r"-?\d{1,18}", value) else None
-            low, high = schema.get("minimum"), schema.get("maximum")
-            if (
-                number is None
-                or (low is not None and number < low)
-                or (high is not None and number > high)
-            ):
-                rule = "list.limit_range" if name == "limit" else "request.wrong_type"
-                found.append(
-                    _rule_finding(
-                        rule,
-                        f"{name}={value!r} was accepted",
-                        f"an integer from {low} to {high}" if high else f"an integer >= {low}",
-                        value,
-                    )
-                )
-            elif name == "limit" and len(_data(body)) > number:
-                found.append(
-                    _rule_finding(
-                        "list.limit",
-                        f"a page asked with limit={number} holds {len(_data(body))} objects",
-                        f"at most {number}",
-                        len(_data(body)),
-                    )
-                )
+        elif (finding := _query_value_finding(name, value, schema, body)) is not None:
+            found.append(finding)
     return found
+
+
+def _response_schema(op: _Operation, status: int | None, result: EntryResult) -> str | None:
+    """The schema to judge the response body by; an undocumented status is a finding, and
+    only an undocumented success is still judged (as the operation's 200)."""
+    schema = op.responses.get(str(status))
+    if schema is None and status == 413:  # HTTP's own answer to an oversized body, as in `run`
+        schema = "error"
+    if schema is not None:
+        return schema
+    result.findings.append(
+        (
+            "response",
+            _finding(
+                "har.status",
+                f"status {status} is not documented for {op.operation_id}",
+                sorted(op.responses),
+                status,
+                _status_level(status),
+            ),
+        )
+    )
+    if status is None or not 200 <= status < 300 or "200" not in op.responses:
+        return None
+    return op.responses["200"]  # a success all the same: its body is judged as one
+
+
+def _json_content(response: dict[str, Any], result: EntryResult) -> bool:
+    """Whether the response says it is JSON (responses always are: a finding otherwise)."""
+    mime = str(response.get("content", {}).get("mimeType", ""))
+    if mime.split(";")[0].strip().endswith("json"):
+        return True
+    message = f"content type {mime!r} is not JSON: responses are always JSON"
+    result.findings.append(
+        ("response", _finding("har.content_type", message, "application/json", mime))
+    )
+    return False
+
+
+def _json_body(response: dict[str, Any], result: EntryResult) -> tuple[bool, Any]:
+    """(True, body) for a recorded JSON body; (False, None) when none was recorded or it is
+    not JSON (a finding)."""
+    text = _body_text(response.get("content", {}))
+    if text is None:
+        return False, None
+    try:
+        return True, loads_strict(text)
+    except (ValueError, RecursionError) as exc:
+        found = _finding("har.json_body", f"the body is not JSON: {exc}", "JSON", text[:80])
+        result.findings.append(("response", found))
+        return False, None
 
 
 def _check_entry(entry: dict[str, Any], op: _Operation, result: EntryResult, strict: bool) -> None:
     status = result.status
+    schema = _response_schema(op, status, result)
     response = entry.get("response", {})
-    schema = op.responses.get(str(status))
-    if schema is None and status == 413:  # HTTP's own answer to an oversized body, as in `run`
-        schema = "error"
-    if schema is None:
-        result.findings.append(
-            (
-                "response",
-                _finding(
-                    "har.status",
-                    f"status {status} is not documented for {op.operation_id}",
-                    sorted(op.responses),
-                    status,
-                    _status_level(status),
-                ),
-            )
-        )
-        if status is None or not 200 <= status < 300 or "200" not in op.responses:
-            return
-        schema = op.responses["200"]  # a success all the same: its body is judged as one
-    content = response.get("content", {})
-    mime = str(content.get("mimeType", ""))
-    if not mime.split(";")[0].strip().endswith("json"):
-        result.findings.append(
-            (
-                "response",
-                _finding(
-                    "har.content_type",
-                    f"content type {mime!r} is not JSON: responses are always JSON",
-                    "application/json",
-                    mime,
-                ),
-            )
-        )
+    if schema is None or not _json_content(response, result):
         return
-    text = _body_text(content)
-    if text is not None:
-        try:
-            body = loads_strict(text)
-        except (ValueError, RecursionError) as exc:
-            result.findings.append(
-                (
-                    "response",
-                    _finding("har.json_body", f"the body is not JSON: {exc}", "JSON", text[:80]),
-                )
+    success = status is not None and 200 <= status < 300
+    has_body, body = _json_body(response, result)
+    if has_body:
+        result.findings.extend(("response", v) for v in validate(body, schema, strict=strict))
+        if success:
+            found = _query_findings(entry, op, body)
+            result.findings.extend(
+                ("query accepted", v) for v in found if strict or v.level is Level.MUST
             )
-        else:
-            result.findings.extend(("response", v) for v in validate(body, schema, strict=strict))
-            if status is not None and 200 <= status < 300:
-                found = _query_findings(entry, op, body)
-                result.findings.extend(
-                    ("query accepted", v) for v in found if strict or v.level is Level.MUST
-                )
-    if op.request_schema and status is not None and 200 <= status < 300:
-        body = _request_body(entry)
-        if body is not None:
-            found = validate(body, op.request_schema, strict=strict)
+    if op.request_schema and success:
+        sent = _request_body(entry)
+        if sent is not None:
+            found = validate(sent, op.request_schema, strict=strict)
             result.findings.extend(("request accepted", v) for v in found)
 
 
@@ -328,6 +367,8 @@ def validate_har(document: Any, *, strict: bool = False) -> list[EntryResult]:
         result = EntryResult(
             index, method, _public_url(url), status, op.operation_id if op else None
         )
+        if op is None:
+            result.skipped = _skip_reason(operations, urllib.parse.urlsplit(url).path)
         if op is not None and status:  # status 0 or none: the recording has no response
             _check_entry(entry, op, result, strict)
         results.append(result)

@@ -23,3 +23,4 @@ def clean_mock() -> Iterator[str]:
 def pytest_configure(config: pytest.Config) -> None:
     # pytest_plugins is refused outside the top-level conftest; load pytester for these tests.
     config.pluginmanager.import_plugin("pytester")
+    config.addinivalue_line("markers", "slow: runs the suite many times (deselect: -m 'not slow')")

@@ -75,7 +75,7 @@ def test_diff_against_the_clean_mock_exits_0(capsys: pytest.CaptureFixture[str])
         args = ["diff", "--base-url", str(target), "--api-key", target.api_keys[0]]
         status = main([*args, "--tier", "smoke", "--seed", "2", "-q"])
     assert status == 0
-    assert "diff: 0 failing difference(s)" in capsys.readouterr().out
+    assert "diff: 0 failing differences, 0 others;" in capsys.readouterr().out
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -113,7 +113,7 @@ def test_plugin_runs_the_diff_as_items(pytester: pytest.Pytester) -> None:
     results["good"].stdout.fnmatch_lines(["lotuspay diff: target *, key sk_test_****, *"])
     results["bad"].assert_outcomes(failed=1)
     results["bad"].stdout.fnmatch_lines(
-        ["FAIL [[]MUST]*not JSON*", "*rule: transport.json*", "*shortest sequence (? requests):*"]
+        ["FAIL [[]MUST]*not JSON*", "*rule: transport.json*", "*shortest sequence (? request*):*"]
     )
     assert bad.api_keys[0][8:] not in results["bad"].stdout.str()
     data = json.loads(report.read_text(encoding="utf-8"))  # the last session's: the bad one

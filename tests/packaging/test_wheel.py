@@ -46,6 +46,8 @@ def test_the_wheel_adds_one_import_name(wheel: Path) -> None:
         "lotuspay_contract/schemas/strict/customer.json",
         "lotuspay_contract/schemas/openapi.yaml",
         "lotuspay_contract/conformance/report/templates/report.html.j2",
+        "lotuspay_contract/conformance/diff/templates/diff.html.j2",
+        "lotuspay_contract/conformance/diff/templates/diff.css",
         "lotuspay_contract/py.typed",
     ):
         assert data in names

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...client import Exchange
+from ...validation import join_pointer
 from .._context import CheckContext
 from .._registry import scenario_check
 
@@ -29,6 +30,35 @@ def _new_key(ctx: CheckContext) -> str:
     return f"lpc-{ctx.settings.run_id}-{ctx.rng.getrandbits(64):016x}"
 
 
+_MISSING = "(absent)"
+
+
+def differences(first: Any, again: Any, pointer: str = "") -> list[tuple[str, Any, Any]]:
+    """Return where two JSON documents differ: (JSON pointer, first value, second value), the
+    deepest place each time, in document order; a key on one side only shows as "(absent)".
+
+    >>> differences({"a": 1, "b": [1, 2]}, {"a": 1, "b": [1, 3], "c": 0})
+    [('/b/1', 2, 3), ('/c', '(absent)', 0)]
+    """
+    if isinstance(first, dict) and isinstance(again, dict):
+        found = []
+        for key in [*first, *(k for k in again if k not in first)]:
+            where = pointer + join_pointer([str(key)])
+            if key not in again or key not in first:
+                found.append((where, first.get(key, _MISSING), again.get(key, _MISSING)))
+            else:
+                found += differences(first[key], again[key], where)
+        return found
+    if isinstance(first, list) and isinstance(again, list) and len(first) == len(again):
+        return [
+            d
+            for n, (a, b) in enumerate(zip(first, again, strict=True))
+            for d in differences(a, b, pointer + join_pointer([n]))
+        ]
+    same = first == again and type(first) is type(again)
+    return [] if same else [(pointer, first, again)]
+
+
 def _expect_same(ctx: CheckContext, first: Exchange, replay: Exchange, what: str) -> None:
     ctx.expect(
         replay.status == first.status,
@@ -37,14 +67,20 @@ def _expect_same(ctx: CheckContext, first: Exchange, replay: Exchange, what: str
         expected=first.status,
         actual=replay.status,
     )
-    body, again = first.json_or_none(), replay.json_or_none()
-    ctx.expect(
-        again == body,
-        f"{what}: the replay's body differs from the first answer",
-        exchange=replay,
-        expected=body,
-        actual=again,
-    )
+    # The place they differ and its two values: two whole bodies cut short hide it.
+    found = differences(first.json_or_none(), replay.json_or_none())
+    if found:
+        pointer, was, now = found[0]
+        extra = len(found) - 1
+        more = f" (and {extra} more place{'s' if extra > 1 else ''})" if extra else ""
+        ctx.fail(
+            f"{what}: the replay's body differs from the first answer at {pointer or '/'}{more}",
+            exchange=replay,
+            pointer=pointer,
+            expected=was,
+            actual=now,
+        )
+    ctx.judge(replay)
 
 
 def _count_by_email(ctx: CheckContext, email: str) -> tuple[Exchange, int]:
