@@ -28,7 +28,10 @@ from ._faults import resolve_faults
 from ._layer import FaultLayer, Rewrite
 from ._protocol import ServerLimits, protocol_for
 from ._quirks import resolve_quirks
+from ._recording import Recorder, RecordingLayer
 from ._store import Store
+from ._transient import TransientLayer
+from ._triggers import TriggerLayer
 
 __all__ = [
     "MockURL",
@@ -80,6 +83,9 @@ def create_app(
     quirks: Sequence[str] = (),
     seed_customers: int = 0,
     latency_ms: float = 0,
+    transient: str | None = None,
+    triggers: bool = False,
+    recorder: Recorder | None = None,
 ) -> Starlette:
     """Return the mock as a Starlette app, to serve or to call in-process.
 
@@ -98,6 +104,13 @@ def create_app(
             (``asyncio.sleep``: other requests are served meanwhile); for benchmarks of slow
             targets. Answers the protocol gives itself (408, 431, 503, malformed HTTP) do not
             wait.
+        transient: the name of a transient failure of ``TRANSIENTS`` to show (429s, a 500 or
+            a dropped connection on first attempts, slow answers), for client tests.
+        triggers: answer the reserved inputs of ``TRIGGERS`` with their errors. Off by
+            default: the mock as the suite's reference never has them. The names of those
+            that fired are in ``app.state.trigger_fires``.
+        recorder: a :class:`Recorder` that keeps every request as the client sent it
+            (outermost layer); its ``begin`` also restarts transient and "once" state.
 
     >>> import httpx
     >>> app = create_app(seed_customers=2)
@@ -120,10 +133,19 @@ def create_app(
         seed_customers=seed_customers,
     )
     app.state.api_keys = issued
+    app.state.trigger_fires = []
+    # Starlette wraps the last added layer around the others: triggers sit inside the quirks
+    # (their errors show the quirks too), the recorder outside everything.
+    if triggers:
+        app.add_middleware(TriggerLayer, recorder=recorder, fired=app.state.trigger_fires)
     if layers:
         app.add_middleware(FaultLayer, faults=layers)
+    if transient is not None:
+        app.add_middleware(TransientLayer, name=transient, recorder=recorder)
     if latency_ms:
-        app.add_middleware(_Latency, seconds=latency_ms / 1000)  # outermost: every answer waits
+        app.add_middleware(_Latency, seconds=latency_ms / 1000)  # every answer waits
+    if recorder is not None:
+        app.add_middleware(RecordingLayer, recorder=recorder)
     return app
 
 
@@ -204,6 +226,9 @@ def running_mock(
     quirks: Sequence[str] = (),
     seed_customers: int = 0,
     latency_ms: float = 0,
+    transient: str | None = None,
+    triggers: bool = False,
+    recorder: Recorder | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
     limits: ServerLimits | None = None,
@@ -227,6 +252,9 @@ def running_mock(
         quirks=quirks,
         seed_customers=seed_customers,
         latency_ms=latency_ms,
+        transient=transient,
+        triggers=triggers,
+        recorder=recorder,
     )
     sock = bind_socket(host, port)
     server = uvicorn.Server(uvicorn_config(app, host, port, limits=limits))

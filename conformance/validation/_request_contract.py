@@ -15,7 +15,7 @@ import base64
 import binascii
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..redact import mask_key, redact
@@ -50,7 +50,8 @@ class SentRequest:
     body: bytes
     status: int | None = None
     variation: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    #: The start of the answer as the client got it ("" when none), for showing the exchange.
+    answer: str = ""
 
     @property
     def media_type(self) -> str:
@@ -71,6 +72,8 @@ class SentRequest:
             text = self.body.decode("utf-8", errors="replace")
             cut = text if len(text) <= _SHOWN_BODY else text[:_SHOWN_BODY] + "…"
             lines.append(f"  body: {cut}")
+        if self.answer:
+            lines.append(f"  answer: {self.answer}")
         return redact("\n".join(lines))
 
 
