@@ -169,7 +169,7 @@ class _Protocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         # A layer may drop the connection without an answer (a transient variation, the
         # timeout trigger): an ASGI extension, as the spec provides for server features.
-        self.scope["extensions"] = {"lotuspay.drop": self._drop}  # type: ignore[typeddict-unknown-key]
+        self.scope["extensions"] = {"lotuspay.drop": self._drop}
         self._pending = 0
         # The request line and headers as uvicorn's on_url and on_header kept them.
         size = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)

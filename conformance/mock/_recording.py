@@ -38,6 +38,11 @@ class Recorder:
             self.generation += 1
             self.variation = variation
 
+    def clear(self) -> None:
+        """Forget what was recorded, keeping the test (a server's start-up probe)."""
+        with self._lock:
+            self._entries = []
+
     def requests(self) -> list[SentRequest]:
         """The requests recorded since :meth:`begin`, in arrival order."""
         with self._lock:

@@ -80,6 +80,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{_MARKER}(check_id): the item runs the LotusPay conformance check check_id",
     )
+    from ._client_requests import ClientRequests, register_markers
+
+    register_markers(config)
+    config.pluginmanager.register(ClientRequests(config), "lotuspay-client-requests")
     from ._diff import use_diff
 
     if use_diff(config):  # --lotuspay-diff: the diff's items instead of the suite's

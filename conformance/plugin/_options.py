@@ -26,6 +26,8 @@ OPTION_RATE_LIMIT: Final = "--lotuspay-rate-limit"
 OPTION_OPERATIONS: Final = "--lotuspay-operations"
 OPTION_JOBS: Final = "--lotuspay-jobs"
 ENV_KEY: Final = "LOTUSPAY_API_KEY"
+OPTION_CLIENT_STRICT: Final = "--lotuspay-client-strict"  # h5
+OPTION_CLIENT_REPORT: Final = "--lotuspay-client-report"  # h5
 _TIERS: Final = ("smoke", "standard", "deep")
 _MARKER: Final = "lotuspay_check"
 _KEY_SHAPE: Final = re.compile(r"sk_(?:test|live)_[!-~]+")
@@ -206,6 +208,17 @@ def add_options(parser: pytest.Parser) -> None:
         metavar="N",
         help="threads a long check (the state machine, the fuzz phase) runs its fixed parts in; "
         "under pytest-xdist, per worker (default 1; the parts and verdicts do not depend on it)",
+    )
+    # h5 options: testing your own client against lotuspay_mock
+    group.addoption(
+        OPTION_CLIENT_STRICT,
+        action="store_true",
+        help="fail a test using lotuspay_mock on any request that breaks the request contract",
+    )
+    group.addoption(
+        OPTION_CLIENT_REPORT,
+        metavar="PATH",
+        help="write each lotuspay_mock test's requests and violations here as JSON",
     )
     from ._diff import add_diff_option
 

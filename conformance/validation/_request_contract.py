@@ -84,6 +84,8 @@ class RequestFinding:
     index: int
     request: SentRequest
     violation: Violation
+    #: A create retried without its first attempt's Idempotency-Key (the duplicate-write bug).
+    retry: bool = False
 
     def __str__(self) -> str:
         return f"{self.violation}\n{self.request.describe()}"
@@ -280,7 +282,7 @@ def _retried_creates(requests: Sequence[SentRequest]) -> Iterator[RequestFinding
             "the first attempt's Idempotency-Key",
             again,
         )
-        yield RequestFinding(retry, requests[retry], violation)
+        yield RequestFinding(retry, requests[retry], violation, retry=True)
 
 
 def _next_same(requests: Sequence[SentRequest], index: int) -> int | None:
