@@ -132,7 +132,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=1,
         metavar="N",
         help="serve from N processes sharing the port and the --db file (required with N > 1: "
-        "a memory database is per process); default 1",
+        "a memory database is per process); POSIX only (fork); default 1",
+    )
+    mock.add_argument(  # h5
+        "--triggers",
+        action="store_true",
+        help="answer the reserved inputs listed by 'lotuspay-contract triggers' with their "
+        "errors (off by default: never on a reference for the suite)",
     )
     limits = mock.add_argument_group(
         "limits", "bounds on slow and greedy clients; the defaults suit any honest client"
@@ -189,6 +195,7 @@ def run_mock(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ..mock._server import (
+        WORKERS_SUPPORTED,
         ServerLimits,
         base_url,
         bind_socket,
@@ -199,6 +206,13 @@ def run_mock(args: argparse.Namespace) -> int:
     )
     from ..redact import mask_key
 
+    if args.workers > 1 and not WORKERS_SUPPORTED:  # h5
+        print(
+            "lotuspay-contract mock: --workers needs os.fork, which this platform lacks "
+            "(POSIX only); serve with --workers 1",
+            file=sys.stderr,
+        )
+        return 2
     if args.workers > 1 and not args.db:
         print(
             "lotuspay-contract mock: --workers needs --db FILE (a memory database is per "
@@ -219,6 +233,7 @@ def run_mock(args: argparse.Namespace) -> int:
         "quirks": args.quirks,
         "seed_customers": args.seed_customers,
         "latency_ms": args.latency_ms,
+        "triggers": args.triggers,
     }
     # Issued here, before any worker starts, so that every worker accepts the same keys.
     issued = tuple(args.api_keys) if args.api_keys else issue_keys()
