@@ -22,6 +22,7 @@ _COMMANDS = (
     "lotuspay_contract.conformance.cli._report",
     "lotuspay_contract.conformance.cli._generate",
     "lotuspay_contract.conformance.cli._diff",
+    "lotuspay_contract.conformance.cli._triggers",
 )
 
 
