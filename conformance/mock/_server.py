@@ -30,7 +30,7 @@ from ._protocol import ServerLimits, protocol_for
 from ._quirks import resolve_quirks
 from ._recording import Recorder, RecordingLayer
 from ._store import Store
-from ._transient import TransientLayer
+from ._transient import TRANSIENTS, TransientLayer
 from ._triggers import TriggerLayer
 
 __all__ = [
@@ -123,6 +123,9 @@ def create_app(
         raise ValueError(f"seed_customers must be at least 0, got {seed_customers!r}")
     if not (math.isfinite(latency_ms) and latency_ms >= 0):
         raise ValueError(f"latency_ms must be a finite number of at least 0, got {latency_ms!r}")
+    if transient is not None and transient not in TRANSIENTS:
+        known = ", ".join(TRANSIENTS)
+        raise ValueError(f"unknown transient variation {transient!r}: expected any of {known}")
     resolved = resolve_faults(list(faults))
     layers: list[Rewrite] = [*resolved, *resolve_quirks(quirks)]
     for fault in resolved:
