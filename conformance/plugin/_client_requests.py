@@ -53,7 +53,9 @@ class ClientContractError(AssertionError):
                 f"[docs/contract.md#{v.rule}]"
             )
             lines.extend("   " + line for line in finding.request.describe().splitlines())
-        super().__init__("\n".join(lines))
+        from ..redact import redact
+
+        super().__init__(redact("\n".join(lines)))
 
 
 def register_markers(config: pytest.Config) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..redact import mask_key, redact
+from ..redact import mask_key, redact, redact_data
 from ._har import _parse_form
 from ._json_input import loads_strict
 from ._rule_tags import RULE_TAGS, level_of_tags
@@ -88,15 +88,14 @@ class RequestFinding:
     retry: bool = False
 
     def __str__(self) -> str:
-        return f"{self.violation}\n{self.request.describe()}"
+        return redact(f"{self.violation}\n{self.request.describe()}")
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data; the key masked."""
-        return {
-            "index": self.index,
-            **self.violation.to_dict(),
-            "request": self.request.describe(),
-        }
+        """Plain JSON-ready data; keys masked wherever they appear (a value quoted too)."""
+        found: dict[str, Any] = redact_data(
+            {"index": self.index, **self.violation.to_dict(), "request": self.request.describe()}
+        )
+        return found
 
 
 def judge_requests(requests: Sequence[SentRequest]) -> list[RequestFinding]:
