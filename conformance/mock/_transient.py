@@ -2,7 +2,8 @@
 
 Each is an ASGI layer around the mock. "The first attempt" of a request is its first arrival
 with that method, path, query, body and key (the Idempotency-Key is left out, so that a client
-changing keys between attempts is not failed forever); later attempts pass. The state starts
+changing keys between attempts is not failed forever); later attempts pass, and so do requests
+without an Authorization header (a 401 is their answer anyway). The state starts
 afresh with each test (the recorder's ``generation``), so a test never depends on another.
 """
 
@@ -115,10 +116,14 @@ class _Transient:
         await self.handle(self, scope, body, replaying(body, receive), send)
 
     def first_attempt(self, scope: Scope, body: bytes) -> bool:
+        headers = {k.lower(): v for k, v in scope["headers"] if k.lower() != b"idempotency-key"}
+        if b"authorization" not in headers:
+            # No key, no account: its answer is a 401 whatever the weather. This keeps the
+            # server's own start-up probe (keyless) out of the variation, too.
+            return False
         generation = self.recorder.generation if self.recorder else 0
         if generation != self.generation:
             self.generation, self.seen = generation, set()
-        headers = {k.lower(): v for k, v in scope["headers"] if k.lower() != b"idempotency-key"}
         digest = hashlib.sha256()
         for part in (scope["method"], scope["path"], scope.get("query_string", b"")):
             digest.update(part.encode() if isinstance(part, str) else part)
