@@ -273,3 +273,29 @@ def test_the_other_repo_example_has_no_violation(pytester: pytest.Pytester) -> N
         "-p", "no:randomly", "--lotuspay-client-strict", "-k", "not refusals"
     )
     result.assert_outcomes(passed=2, deselected=1)
+
+
+def test_the_matrix_under_xdist(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        ROBUST
+        + """
+import pytest
+
+@pytest.mark.lotuspay_variations("transient", "extra_properties", "gzip")
+def test_create(lotuspay_mock):
+    created = call(lotuspay_mock, "POST", "/v1/customers", json={"name": "Asha", "x": "1"})
+    assert created.status_code == 400  # the undocumented x: refused, and reported
+    assert call(lotuspay_mock, "GET", "/v1/customers").json()["total_count"] == 0
+"""
+    )
+    report = pytester.path / "client.json"
+    result = pytester.runpytest_subprocess(
+        "-p", "no:randomly", "-n", "2", "--lotuspay-client-report", str(report)
+    )
+    names = [*TRANSIENTS, "connection_close", "extra_properties", "gzip"]
+    result.assert_outcomes(passed=len(names))
+    result.stdout.fnmatch_lines([f"{len(names)} test(s) judged, * request(s), * violation(s)*"])
+    tests = json.loads(report.read_text())["tests"]
+    assert sorted(t["variation"] for t in tests) == sorted(names)
+    for test in tests:  # each worker's tests, merged by the controller
+        assert {v["pointer"] for v in test["violations"]} == {"/body/x"}
