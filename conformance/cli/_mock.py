@@ -195,15 +195,14 @@ def run_mock(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ..mock._server import (
-        WORKERS_SUPPORTED,
         ServerLimits,
         base_url,
         bind_socket,
         create_app,
         issue_keys,
-        serve_workers,
         uvicorn_config,
     )
+    from ..mock._workers import WORKERS_SUPPORTED, serve_workers
     from ..redact import mask_key
 
     if args.workers > 1 and not WORKERS_SUPPORTED:  # h5

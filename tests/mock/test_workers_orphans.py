@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from lotuspay_contract.conformance.mock._server import WORKERS_SUPPORTED
+from lotuspay_contract.conformance.mock._workers import WORKERS_SUPPORTED
 
 pytestmark = pytest.mark.skipif(not WORKERS_SUPPORTED, reason="--workers forks (POSIX only)")
 
@@ -97,11 +97,11 @@ def test_workers_without_fork_is_a_usage_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from lotuspay_contract.conformance.cli import main
-    from lotuspay_contract.conformance.mock import _server
+    from lotuspay_contract.conformance.mock import _workers
 
-    monkeypatch.setattr(_server, "WORKERS_SUPPORTED", False)
+    monkeypatch.setattr(_workers, "WORKERS_SUPPORTED", False)
     status = main(["mock", "--workers", "2", "--db", str(tmp_path / "m.db"), "--port", "0"])
     assert status == 2
     assert "--workers needs os.fork" in capsys.readouterr().err
     with pytest.raises(RuntimeError, match=r"needs os\.fork"):
-        _server.serve_workers(socket.socket(), 2, db_path=str(tmp_path / "m.db"), api_keys=())
+        _workers.serve_workers(socket.socket(), 2, db_path=str(tmp_path / "m.db"), api_keys=())
