@@ -35,6 +35,9 @@ __all__ = ["RECORDER", "ClientContractError", "ClientRequests", "recorder_for", 
 FIXTURE = "lotuspay_mock"
 _PROPERTY = "lotuspay_client"
 _SHOWN_EXCHANGES = 6
+#: The terminal summary stays short; the JSON report has everything.
+_SHOWN_TESTS = 20
+_SHOWN_PER_TEST = 5
 #: The one recorder of the session (per xdist worker), shared by every mock the fixture starts.
 RECORDER = pytest.StashKey[Any]()
 _FINDINGS = pytest.StashKey[list["RequestFinding"]]()
@@ -186,12 +189,24 @@ class ClientRequests:
             f"{len(self.results)} test(s) judged, {total} request(s), "
             f"{sum(len(r['violations']) for r in flagged)} violation(s) of the request contract"
         )
-        for result in flagged:
-            terminalreporter.write_line(f"{result['nodeid']}: {len(result['violations'])}")
-            for v in result["violations"]:
+        for result in flagged[:_SHOWN_TESTS]:
+            violations = result["violations"]
+            terminalreporter.write_line(f"{result['nodeid']}: {len(violations)}")
+            for v in violations[:_SHOWN_PER_TEST]:
                 terminalreporter.write_line(
                     f"  {v['rule']} ({v['level']}) at {v['pointer'] or '/'}: {v['message']}"
                 )
+            if len(violations) > _SHOWN_PER_TEST:
+                terminalreporter.write_line(f"  ... and {len(violations) - _SHOWN_PER_TEST} more")
+        if len(flagged) > _SHOWN_TESTS or any(
+            len(r["violations"]) > _SHOWN_PER_TEST for r in flagged
+        ):
+            more = (
+                f"{len(flagged) - _SHOWN_TESTS} more test(s); "
+                if len(flagged) > _SHOWN_TESTS
+                else ""
+            )
+            terminalreporter.write_line(f"{more}every violation: {OPTION_CLIENT_REPORT} PATH")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         path = self.config.getoption(OPTION_CLIENT_REPORT)

@@ -299,3 +299,27 @@ def test_create(lotuspay_mock):
     assert sorted(t["variation"] for t in tests) == sorted(names)
     for test in tests:  # each worker's tests, merged by the controller
         assert {v["pointer"] for v in test["violations"]} == {"/body/x"}
+
+
+def test_the_summary_stays_short(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+
+        def test_many(lotuspay_mock):
+            key = lotuspay_mock.api_keys[0]
+            for n in range(7):
+                httpx.post(f"{lotuspay_mock}/v1/customers", auth=(key, ""), timeout=5,
+                           json={f"extra{n}": "x"})
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "test_the_summary_stays_short.py::test_many: 7",
+            "  customer_create.unknown_parameter (SHOULD) at /body/extra4: *",
+            "  ... and 2 more",
+            "every violation: --lotuspay-client-report PATH",
+        ]
+    )
