@@ -1,18 +1,26 @@
 """Benchmark the client harness: what recording and judging, and the variation matrix, cost a test.
 
-A generated test file is run by pytest (a subprocess each, ``-n 0``) three ways; every test
-creates a customer and retrieves it (``--requests`` pairs):
+In-process first (the figures to quote; rounds alternate, medians count, so other load on the
+machine hits both sides alike):
+
+- recording: one client sends ``--requests`` create+retrieve pairs to ``running_mock()`` and
+  to the fixture's configuration (``triggers=True`` and a ``Recorder``); the difference per
+  request, plus ``judge_requests`` over the recorded requests, is what a test pays;
+- matrix: starting and stopping one mock per legal quirk (what the marker adds per variation:
+  the session fixture is made once per variation and worker).
+
+With ``--end-to-end``, also a generated test file run by pytest (a subprocess each, ``-n 0``)
+three ways, every test creating a customer and retrieving it (``--requests`` pairs); on a
+shared machine these session times vary by tens of percent between runs:
 
 - ``plain``: a session fixture of its own over ``running_mock()`` (no recorder, no triggers);
 - ``recorded``: the plugin's ``lotuspay_mock`` (every request recorded, judged after the test);
 - ``matrix``: one test marked ``lotuspay_variations("legal")``, i.e. one test per legal quirk,
   each quirk its own mock (started and stopped once), against as many ``plain`` tests.
 
-It reports pytest's own session time (start-up excluded), best of ``--repeat`` rounds, and the
-overhead per test: (recorded - plain) / tests, and (matrix - plain tests of the same count) /
-tests.
+It reports pytest's own session time (start-up excluded), best of ``--repeat`` rounds.
 
-    python bench/client_harness.py [--tests 40] [--requests 3] [--repeat 3]
+    python bench/client_harness.py [--requests 3] [--rounds 15] [--end-to-end --tests 100]
 
 Not a test: it prints a table and exits 0.
 """
@@ -21,12 +29,17 @@ from __future__ import annotations
 
 import argparse
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from lotuspay_contract.conformance.mock import QUIRKS
+import httpx
+
+from lotuspay_contract.conformance.mock import QUIRKS, Recorder, running_mock
+from lotuspay_contract.conformance.validation import judge_requests
 
 BODY = """
     key = {mock}.api_keys[0]
@@ -77,36 +90,98 @@ def session_seconds(source: str, folder: Path) -> float:
     return float(match.group(1))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--tests", type=int, default=40, help="tests of the plain and recorded runs"
-    )
-    parser.add_argument("--requests", type=int, default=3, help="create+retrieve pairs per test")
-    parser.add_argument("--repeat", type=int, default=3, help="rounds; the best counts")
-    args = parser.parse_args()
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def _pairs_seconds(client: httpx.Client, pairs: int) -> float:
+    started = time.perf_counter()
+    for _ in range(pairs):
+        created = client.post("/v1/customers", json={"name": "Asha"}).json()
+        client.get(f"/v1/customers/{created['id']}")
+    return time.perf_counter() - started
+
+
+def recording_overhead(pairs: int, rounds: int) -> tuple[float, float, float]:
+    """Per request: plain ms, recorded ms, judging ms (medians over alternating rounds)."""
+    recorder = Recorder()
+    plain: list[float] = []
+    recorded: list[float] = []
+    judged: list[float] = []
+    with running_mock() as bare, running_mock(triggers=True, recorder=recorder) as fixture:
+        clients = [
+            httpx.Client(base_url=u, auth=(u.api_keys[0], ""), timeout=10) for u in (bare, fixture)
+        ]
+        for client in clients:
+            _pairs_seconds(client, 5)  # warm both
+        for _ in range(rounds):
+            recorder.begin()
+            plain.append(_pairs_seconds(clients[0], pairs) / (2 * pairs))
+            recorded.append(_pairs_seconds(clients[1], pairs) / (2 * pairs))
+            started = time.perf_counter()
+            judge_requests(recorder.requests())
+            judged.append((time.perf_counter() - started) / (2 * pairs))
+        for client in clients:
+            client.close()
+    return _median_ms(plain), _median_ms(recorded), _median_ms(judged)
+
+
+def matrix_overhead(rounds: int) -> float:
+    """Milliseconds to start and stop a mock showing one quirk (median over the quirks)."""
+    samples: list[float] = []
+    for _ in range(max(1, rounds // 5)):
+        for name in QUIRKS:
+            started = time.perf_counter()
+            with running_mock(quirks=[name], triggers=True, recorder=Recorder()):
+                pass
+            samples.append(time.perf_counter() - started)
+    return _median_ms(samples)
+
+
+def end_to_end(tests: int, requests: int, repeat: int) -> None:
     quirks = len(QUIRKS)
     cases = {
-        "plain": PLAIN.format(tests=args.tests, requests=args.requests),
-        "recorded": RECORDED.format(tests=args.tests, requests=args.requests),
-        "plain (as many as quirks)": PLAIN.format(tests=quirks, requests=args.requests),
-        "matrix (legal)": MATRIX.format(requests=args.requests),
+        "plain": PLAIN.format(tests=tests, requests=requests),
+        "recorded": RECORDED.format(tests=tests, requests=requests),
+        "plain (as many as quirks)": PLAIN.format(tests=quirks, requests=requests),
+        "matrix (legal)": MATRIX.format(requests=requests),
     }
     best: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as folder:
-        for _ in range(args.repeat):
+        for _ in range(repeat):
             for name, source in cases.items():
                 seconds = session_seconds(source, Path(folder))
                 best[name] = min(best.get(name, seconds), seconds)
+    print(f"\nend to end (pytest session time, best of {repeat}):")
     print(f"{'run':<28} {'tests':>5} {'session s':>10} {'per test ms':>12}")
-    counts = {"plain": args.tests, "recorded": args.tests}
+    counts = {"plain": tests, "recorded": tests}
     for name, seconds in best.items():
-        tests = counts.get(name, quirks)
-        print(f"{name:<28} {tests:>5} {seconds:>10.2f} {seconds / tests * 1000:>12.1f}")
-    recording = (best["recorded"] - best["plain"]) / args.tests * 1000
-    matrix = (best["matrix (legal)"] - best["plain (as many as quirks)"]) / quirks * 1000
-    print(f"recording and judging: {recording:+.1f} ms per test ({2 * args.requests} requests)")
-    print(f"matrix: {matrix:+.1f} ms per test (a mock per variation: start, stop, quirk layers)")
+        count = counts.get(name, quirks)
+        print(f"{name:<28} {count:>5} {seconds:>10.2f} {seconds / count * 1000:>12.1f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=3, help="create+retrieve pairs per test")
+    parser.add_argument("--rounds", type=int, default=15, help="alternating rounds (medians)")
+    parser.add_argument("--end-to-end", action="store_true", help="also run pytest subprocesses")
+    parser.add_argument("--tests", type=int, default=100, help="tests of the end-to-end runs")
+    parser.add_argument("--repeat", type=int, default=3, help="end-to-end rounds; the best counts")
+    args = parser.parse_args()
+    plain, recorded, judged = recording_overhead(args.requests, args.rounds)
+    per_test = (recorded - plain + judged) * 2 * args.requests
+    print(
+        f"per request: plain mock {plain:.2f} ms, fixture's mock (recorder, triggers) "
+        f"{recorded:.2f} ms, judging {judged:.3f} ms"
+    )
+    print(f"recording and judging: {per_test:+.2f} ms per test of {2 * args.requests} requests")
+    start_stop = matrix_overhead(args.rounds)
+    print(
+        f"matrix: {start_stop:.0f} ms per variation (a mock started and stopped), once per "
+        "variation and worker, shared by every test under it"
+    )
+    if args.end_to_end:
+        end_to_end(args.tests, args.requests, args.repeat)
     return 0
 
 
