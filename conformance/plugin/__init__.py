@@ -15,8 +15,11 @@ unreachable target stop pytest at once with one line and a non-zero status, as t
 Under pytest-xdist (``-n N``) each worker runs the checks it is handed and the controller
 writes one set of reports merging all workers (see ``_xdist``). xdist is not needed otherwise.
 
-The fixtures ``lotuspay_client`` and ``lotuspay_mock`` are available to any test suite. Heavy
-modules (the runner, the mock, httpx) are imported only when used.
+The fixtures ``lotuspay_client`` and ``lotuspay_mock`` are available to any test suite; for tests
+of a team's own client, ``lotuspay_mock`` also runs a test per variation
+(``@pytest.mark.lotuspay_variations``), answers reserved trigger inputs and judges every request
+sent to it (``_client_requests``). Heavy modules (the runner, the mock, httpx) are imported only
+when used.
 """
 
 from __future__ import annotations
