@@ -30,6 +30,7 @@ __all__ = ["WORKERS_SUPPORTED", "serve_workers"]
 #: would keep dying): then every worker stops.
 _MAX_DEATHS = 5
 _DEATH_WINDOW = 10.0
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 #: Whether :func:`serve_workers` can run here: it forks (POSIX only; Windows has no fork).
 WORKERS_SUPPORTED = hasattr(os, "fork")
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -126,9 +127,14 @@ class _Workers:
 
     def start(self) -> None:
         parent = os.getpid()
+        # A stop signal that reaches a worker before its server listens for one would be lost
+        # (it would then serve on, ignoring the stop): blocked across the fork, the worker
+        # takes it once its server has its handlers (_WorkerServer.startup).
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         pid = os.fork()
         if pid:
-            self.started[pid] = time.monotonic()
+            self.started[pid] = time.monotonic()  # first: a stop delivered at unblock sees it
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
             return
         status = 1
         try:
@@ -153,9 +159,17 @@ class _Workers:
             own = bind(host, port, reuse_port=True, listen=True)
             self.sock.close()  # the parent's placeholder must not hold the port after us
         app = create_app(api_keys=self.api_keys, db_path=self.db_path, **self.app_options)
-        server = uvicorn.Server(uvicorn_config(app, host, port, limits=self.limits))
+        server = _WorkerServer(uvicorn_config(app, host, port, limits=self.limits))
         server.run(sockets=[own])
         app.state.store.close()
+
+
+class _WorkerServer(uvicorn.Server):
+    """uvicorn's server, taking the stop signals blocked since the fork once it handles them."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
 
 def _die_with_parent(parent: int, lifeline: int) -> None:
