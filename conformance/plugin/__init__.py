@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import pytest
 
-from ._fixtures import lotuspay_client, lotuspay_mock, lotuspay_mock_options
+from ._fixtures import ClientMock, lotuspay_client, lotuspay_mock, lotuspay_mock_options
 from ._options import (
     _MARKER,
     ENV_KEY,
@@ -67,6 +67,7 @@ __all__ = [
     "OPTION_STRICT",
     "OPTION_TIER",
     "OPTION_URL",
+    "ClientMock",
     "LotusPayWarning",
     "lotuspay_client",
     "lotuspay_mock",

@@ -18,6 +18,8 @@ sys.path.insert(0, str(Path(__file__).parent))  # the example is a folder, not a
 from fragile_clients import ExactShapeClient, NoKeyRetryClient
 from lotuspay_client import LotusPayClient
 
+from lotuspay_contract.conformance.plugin import ClientMock
+
 CLIENTS = {
     "robust": LotusPayClient,
     "exact_shape": ExactShapeClient,
@@ -26,8 +28,8 @@ CLIENTS = {
 
 
 @pytest.fixture
-def client(lotuspay_mock: str) -> Iterator[LotusPayClient]:
+def client(lotuspay_mock: ClientMock) -> Iterator[LotusPayClient]:
     chosen = CLIENTS[os.environ.get("LOTUSPAY_EXAMPLE_CLIENT", "robust")]
-    made = chosen(lotuspay_mock, lotuspay_mock.api_keys[0])  # type: ignore[attr-defined]
+    made = chosen(lotuspay_mock, lotuspay_mock.api_keys[0])
     yield made
     made.close()

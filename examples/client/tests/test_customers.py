@@ -9,6 +9,7 @@ import pytest
 from lotuspay_client import LotusPayClient, LotusPayError
 
 from lotuspay_contract.conformance.mock import TRIGGER_DOMAIN, TRIGGER_METADATA_KEY
+from lotuspay_contract.conformance.plugin import ClientMock
 
 # Every request these tests send must keep the request contract.
 pytestmark = pytest.mark.lotuspay_client_strict
@@ -53,11 +54,11 @@ def test_a_bad_param_names_it(client: LotusPayClient) -> None:
     assert (refused.value.status, refused.value.param) == (400, "email")
 
 
-def test_a_refused_key_is_not_retried(client: LotusPayClient, lotuspay_mock: object) -> None:
+def test_a_refused_key_is_not_retried(client: LotusPayClient, lotuspay_mock: ClientMock) -> None:
     with pytest.raises(LotusPayError) as refused:
         client.create_customer(name="A", metadata={TRIGGER_METADATA_KEY: "unauthorized"})
     assert refused.value.type == "authentication_error"
-    assert len(lotuspay_mock.requests) == 1  # type: ignore[attr-defined]
+    assert len(lotuspay_mock.requests) == 1
 
 
 def test_a_missing_customer(client: LotusPayClient) -> None:
@@ -65,16 +66,16 @@ def test_a_missing_customer(client: LotusPayClient) -> None:
 
 
 def test_one_server_error_is_retried_under_the_same_key(
-    client: LotusPayClient, lotuspay_mock: object
+    client: LotusPayClient, lotuspay_mock: ClientMock
 ) -> None:
     email = f"server_error+once@{TRIGGER_DOMAIN}"
     assert client.create_customer(name="A", email=email).email == email
-    first, retry = lotuspay_mock.requests  # type: ignore[attr-defined]
+    first, retry = lotuspay_mock.requests
     assert (first.status, retry.status) == (500, 200)
     assert first.headers["idempotency-key"] == retry.headers["idempotency-key"]
 
 
-def test_a_lasting_rate_limit_gives_up(client: LotusPayClient, lotuspay_mock: object) -> None:
+def test_a_lasting_rate_limit_gives_up(client: LotusPayClient, lotuspay_mock: ClientMock) -> None:
     slept: list[float] = []
     client._sleep = slept.append  # no real waiting: the waits asked for are recorded
     with pytest.raises(LotusPayError) as refused:
@@ -83,10 +84,10 @@ def test_a_lasting_rate_limit_gives_up(client: LotusPayClient, lotuspay_mock: ob
     assert slept == [1.0] * (client.max_attempts - 1)  # Retry-After: 1, honoured
 
 
-def test_a_timeout_raises(lotuspay_mock: str) -> None:
+def test_a_timeout_raises(lotuspay_mock: ClientMock) -> None:
     import httpx
 
-    quick = LotusPayClient(lotuspay_mock, lotuspay_mock.api_keys[0], timeout=0.5)  # type: ignore[attr-defined]
+    quick = LotusPayClient(lotuspay_mock, lotuspay_mock.api_keys[0], timeout=0.5)
     with pytest.raises(httpx.ReadTimeout):
         quick.create_customer(email=f"timeout@{TRIGGER_DOMAIN}")
     quick.close()
