@@ -33,6 +33,9 @@ The tree (tests/test_errors.py keeps it complete and true: every class, its room
     │                              not its schema's shape, an entry without a reason)
     ├── DiffFailure [AssertionError]
     │                              plugin: the differential test found a failing difference
+    ├── ClientContractError [AssertionError]
+    │                              plugin: a client under test sent requests that break the
+    │                              request contract (strict), or retried a create unkeyed
     ├── LotusPayWarning [UserWarning]
     │                              plugin: a SHOULD or MAY finding, failing only under
     │                              --lotuspay-strict

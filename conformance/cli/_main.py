@@ -26,6 +26,7 @@ _COMMANDS = (
     "lotuspay_contract.conformance.cli._generate",
     "lotuspay_contract.conformance.cli._diff",
     "lotuspay_contract.conformance.cli._config",
+    "lotuspay_contract.conformance.cli._triggers",
 )
 
 

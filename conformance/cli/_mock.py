@@ -8,7 +8,7 @@ import signal
 import sys
 from typing import Any
 
-from ..settings import Settings, resolve_names
+from ..settings import Settings, SettingsError, resolve_names
 from ._options import add_settings_arguments, settings_from_args
 
 __all__ = ["register"]
@@ -104,6 +104,7 @@ def _app_options(settings: Settings) -> dict[str, Any]:
         "quirks": settings.quirks,
         "seed_customers": settings.mock_seed_customers,
         "latency_ms": settings.mock_latency_ms,
+        "triggers": settings.mock_triggers,
     }
 
 
@@ -112,6 +113,7 @@ def run_mock(args: argparse.Namespace) -> int:
     from ..mock import (
         FAULTS,
         QUIRKS,
+        WORKERS_SUPPORTED,
         ServerLimits,
         base_url,
         bind_socket,
@@ -122,6 +124,11 @@ def run_mock(args: argparse.Namespace) -> int:
     settings = settings_from_args("mock", args)
     settings = resolve_names(settings, "mock", faults=list(FAULTS), quirks=list(QUIRKS))
     s = settings
+    if s.mock_workers > 1 and not WORKERS_SUPPORTED:
+        raise SettingsError(
+            "--workers needs os.fork, which this platform lacks (POSIX only); serve with "
+            "--workers 1"
+        )
     try:
         sock = bind_socket(s.mock_host, s.mock_port, workers=s.mock_workers)
     except OSError as exc:

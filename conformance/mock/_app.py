@@ -167,6 +167,10 @@ class _Api:
             parsed = parse_body(_text(headers.get(b"content-type")), raw)
         except ApiError as exc:
             parsed = exc
+        if key is None:
+            return await _unkeyed(parsed, create, create_unkeyed)
+        if not key or len(key) > _MAX_IDEMPOTENCY_KEY:
+            raise ApiError(400, "Idempotency-Key must be 1 to 255 characters long.")
 
         def run() -> tuple[int, bytes]:
             # Refusals are answers too: the first answer for a key is saved whatever it is.
@@ -177,27 +181,36 @@ class _Api:
             except ApiError as exc:
                 return exc.status, dumps(exc.document)
 
-        if key is None:
-            try:
-                if isinstance(parsed, ApiError):
-                    raise parsed
-                if create_unkeyed is None:
-                    return _Answer(create(parsed))
-                return _Answer(await create_unkeyed(parsed))
-            except ApiError as exc:
-                return _Answer(dumps(exc.document), exc.status)
-        if not key or len(key) > _MAX_IDEMPOTENCY_KEY:
-            raise ApiError(400, "Idempotency-Key must be 1 to 255 characters long.")
-        if isinstance(parsed, ApiError):
-            fingerprint = "raw:" + hashlib.sha256(raw).hexdigest()
-        else:
-            canonical = json.dumps(parsed, sort_keys=True, ensure_ascii=False)
-            fingerprint = hashlib.sha256(f"{path}\n{canonical}".encode()).hexdigest()
+        fingerprint = _fingerprint(path, raw, parsed)
         status, body, replayed = self.store.replay_or_run(account.id, key, fingerprint, run)
         response = _Answer(body, status)
         if replayed:
             response.headers["Idempotent-Replayed"] = "true"
         return response
+
+
+async def _unkeyed(
+    parsed: dict[str, Any] | ApiError,
+    create: Callable[[dict[str, Any]], bytes],
+    create_unkeyed: Callable[[dict[str, Any]], Awaitable[bytes]] | None,
+) -> Response:
+    """Answer a create without an Idempotency-Key: nothing to save, refusals answered."""
+    try:
+        if isinstance(parsed, ApiError):
+            raise parsed
+        if create_unkeyed is None:
+            return _Answer(create(parsed))
+        return _Answer(await create_unkeyed(parsed))
+    except ApiError as exc:
+        return _Answer(dumps(exc.document), exc.status)
+
+
+def _fingerprint(path: str, raw: bytes, parsed: dict[str, Any] | ApiError) -> str:
+    """What a replay must match: the parameters as read (the raw bytes when unreadable)."""
+    if isinstance(parsed, ApiError):
+        return "raw:" + hashlib.sha256(raw).hexdigest()
+    canonical = json.dumps(parsed, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{path}\n{canonical}".encode()).hexdigest()
 
 
 def _headers(request: Request) -> _Headers:

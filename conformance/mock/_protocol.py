@@ -168,6 +168,9 @@ class _Protocol(HttpToolsProtocol):
             self._arm(self.limits.request_timeout)
 
     def on_headers_complete(self) -> None:
+        # A layer may drop the connection without an answer (a transient variation, the
+        # timeout trigger): an ASGI extension, as the spec provides for server features.
+        self.scope["extensions"] = {"lotuspay.drop": self._drop}
         self._pending = 0
         # The request line and headers as uvicorn's on_url and on_header kept them.
         size = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
@@ -202,6 +205,14 @@ class _Protocol(HttpToolsProtocol):
         elif isinstance(error, httptools.HttpParserError):
             reason = str(error).rstrip(".") or reason
         self._refuse(400, f"The request is not valid HTTP/1.1: {reason}.")
+
+    def _drop(self) -> None:
+        """Close the connection without answering the current request."""
+        self._disarm()
+        if self.cycle is not None:
+            self.cycle.disconnected = True  # no answer is expected of the app any more
+            self.cycle.message_event.set()
+        self.transport.close()
 
     def _refuse_too_large(self) -> None:
         limit = self.limits.max_header_bytes

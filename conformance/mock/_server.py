@@ -1,5 +1,7 @@
 """Serving the mock over a real socket: uvicorn (uvloop + httptools) in a background thread.
 
+Several processes on one port are :mod:`._workers`' (``mock --workers N``).
+
 The server speaks through :mod:`._protocol` (request deadlines, a header cap, a connection cap
 and JSON answers for malformed HTTP: what uvicorn still answers itself is listed there).
 """
@@ -9,11 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-import os
 import secrets
-import signal
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -28,24 +27,23 @@ from ._faults import resolve_faults
 from ._layer import FaultLayer, Rewrite
 from ._protocol import ServerLimits, protocol_for
 from ._quirks import resolve_quirks
-from ._store import Store
+from ._recording import Recorder, RecordingLayer
+from ._transient import TRANSIENTS, TransientLayer
+from ._triggers import TriggerLayer
 
 __all__ = [
     "MockURL",
     "ServerLimits",
+    "base_url",
+    "bind",
     "bind_socket",
     "create_app",
     "issue_keys",
     "running_mock",
-    "serve_workers",
     "uvicorn_config",
 ]
 
 _START_TIMEOUT = 10.0
-#: A dead worker is replaced, unless this many died within ``_DEATH_WINDOW`` seconds (they
-#: would keep dying): then every worker stops.
-_MAX_DEATHS = 5
-_DEATH_WINDOW = 10.0
 
 
 def issue_keys(count: int = 2) -> tuple[str, ...]:
@@ -80,6 +78,9 @@ def create_app(
     quirks: Sequence[str] = (),
     seed_customers: int = 0,
     latency_ms: float = 0,
+    transient: str | None = None,
+    triggers: bool = False,
+    recorder: Recorder | None = None,
 ) -> Starlette:
     """Return the mock as a Starlette app, to serve or to call in-process.
 
@@ -98,6 +99,13 @@ def create_app(
             (``asyncio.sleep``: other requests are served meanwhile); for benchmarks of slow
             targets. Answers the protocol gives itself (408, 431, 503, malformed HTTP) do not
             wait.
+        transient: the name of a transient failure of ``TRANSIENTS`` to show (429s, a 500 or
+            a dropped connection on first attempts, slow answers), for client tests.
+        triggers: answer the reserved inputs of ``TRIGGERS`` with their errors. Off by
+            default: the mock as the suite's reference never has them. The names of those
+            that fired are in ``app.state.trigger_fires``.
+        recorder: a :class:`Recorder` that keeps every request as the client sent it
+            (outermost layer); its ``begin`` also restarts transient and "once" state.
 
     >>> import httpx
     >>> app = create_app(seed_customers=2)
@@ -109,6 +117,9 @@ def create_app(
         raise ValueError(f"seed_customers must be at least 0, got {seed_customers!r}")
     if not (math.isfinite(latency_ms) and latency_ms >= 0):
         raise ValueError(f"latency_ms must be a finite number of at least 0, got {latency_ms!r}")
+    if transient is not None and transient not in TRANSIENTS:
+        known = ", ".join(TRANSIENTS)
+        raise ValueError(f"unknown transient variation {transient!r}: expected any of {known}")
     resolved = resolve_faults(list(faults))
     layers: list[Rewrite] = [*resolved, *resolve_quirks(quirks)]
     for fault in resolved:
@@ -120,10 +131,19 @@ def create_app(
         seed_customers=seed_customers,
     )
     app.state.api_keys = issued
+    app.state.trigger_fires = []
+    # Starlette wraps the last added layer around the others: triggers sit inside the quirks
+    # (their errors show the quirks too), the recorder outside everything.
+    if triggers:
+        app.add_middleware(TriggerLayer, recorder=recorder, fired=app.state.trigger_fires)
     if layers:
         app.add_middleware(FaultLayer, faults=layers)
+    if transient is not None:
+        app.add_middleware(TransientLayer, name=transient, recorder=recorder)
     if latency_ms:
-        app.add_middleware(_Latency, seconds=latency_ms / 1000)  # outermost: every answer waits
+        app.add_middleware(_Latency, seconds=latency_ms / 1000)  # every answer waits
+    if recorder is not None:
+        app.add_middleware(RecordingLayer, recorder=recorder)
     return app
 
 
@@ -149,10 +169,10 @@ def bind_socket(host: str, port: int, *, workers: int = 1) -> socket.socket:
     accepting from one shared socket were not spread: one took nearly every connection.
     """
     spread = workers > 1 and hasattr(socket, "SO_REUSEPORT")
-    return _bind(host, port, reuse_port=spread, listen=not spread)
+    return bind(host, port, reuse_port=spread, listen=not spread)
 
 
-def _bind(host: str, port: int, *, reuse_port: bool, listen: bool) -> socket.socket:
+def bind(host: str, port: int, *, reuse_port: bool, listen: bool) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -204,6 +224,9 @@ def running_mock(
     quirks: Sequence[str] = (),
     seed_customers: int = 0,
     latency_ms: float = 0,
+    transient: str | None = None,
+    triggers: bool = False,
+    recorder: Recorder | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
     limits: ServerLimits | None = None,
@@ -227,6 +250,9 @@ def running_mock(
         quirks=quirks,
         seed_customers=seed_customers,
         latency_ms=latency_ms,
+        transient=transient,
+        triggers=triggers,
+        recorder=recorder,
     )
     sock = bind_socket(host, port)
     server = uvicorn.Server(uvicorn_config(app, host, port, limits=limits))
@@ -262,83 +288,3 @@ def _wait_until_serving(
         time.sleep(0.01)
     server.should_exit = True
     raise RuntimeError(f"the mock server at {url} did not answer within {_START_TIMEOUT} s")
-
-
-def serve_workers(
-    sock: socket.socket,
-    workers: int,
-    *,
-    db_path: str,
-    api_keys: Sequence[str],
-    limits: ServerLimits | None = None,
-    **app_options: Any,
-) -> int:
-    """Serve the mock from ``workers`` forked processes sharing ``sock`` and one SQLite file.
-
-    The kernel spreads connections over the processes: each listens on its own ``SO_REUSEPORT``
-    socket when ``sock`` only holds the port (``bind_socket(..., workers=N)``), else all accept
-    from ``sock``. Each has its own connection to the WAL file, where SQLite serializes the
-    writes (:class:`Store`). Every worker accepts the same
-    ``api_keys`` (issue them before calling) and serves through the mock's protocol and limits.
-    Runs until SIGINT or SIGTERM, which stop every worker gracefully; a worker that dies is
-    restarted. Returns the exit status: 0 after a requested stop, 1 if a worker kept dying.
-    POSIX only (``os.fork``).
-    """
-    Store(db_path).close()  # create or migrate the file once, before any worker opens it
-    host, port = sock.getsockname()[:2]
-    shared = bool(sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN))
-
-    def start() -> int:
-        pid = os.fork()
-        if pid:
-            return pid
-        status = 1
-        try:
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                # uvicorn stops gracefully on these, then re-raises them to this no-op, so the
-                # store closes and the worker exits 0.
-                signal.signal(sig, lambda number, frame: None)
-            own = sock if shared else _bind(host, port, reuse_port=True, listen=True)
-            app = create_app(api_keys=api_keys, db_path=db_path, **app_options)
-            uvicorn.Server(uvicorn_config(app, host, port, limits=limits)).run(sockets=[own])
-            app.state.store.close()
-            status = 0
-        finally:
-            sys.stderr.flush()
-            os._exit(status)
-
-    stopping: list[int] = []
-    started: dict[int, float] = {}  # worker pid -> start time
-
-    def stop(number: int, frame: object) -> None:
-        stopping.append(number)
-        for pid in started:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    status = 0
-    deaths: list[float] = []
-    try:
-        for _ in range(workers):
-            started[start()] = time.monotonic()
-        while started:
-            try:
-                pid, _ = os.wait()
-            except ChildProcessError:
-                break
-            if started.pop(pid, None) is None or stopping:
-                continue
-            deaths = [t for t in deaths if t > time.monotonic() - _DEATH_WINDOW]
-            deaths.append(time.monotonic())
-            if len(deaths) >= _MAX_DEATHS:
-                print(f"lotuspay-contract mock: {len(deaths)} workers died", file=sys.stderr)
-                status = 1
-                stop(signal.SIGTERM, None)
-                continue
-            print(f"lotuspay-contract mock: worker {pid} died; starting another", file=sys.stderr)
-            started[start()] = time.monotonic()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    return status

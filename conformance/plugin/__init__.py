@@ -15,15 +15,18 @@ unreachable target stop pytest at once with one line and a non-zero status, as t
 Under pytest-xdist (``-n N``) each worker runs the checks it is handed and the controller
 writes one set of reports merging all workers (see ``_xdist``). xdist is not needed otherwise.
 
-The fixtures ``lotuspay_client`` and ``lotuspay_mock`` are available to any test suite. Heavy
-modules (the runner, the mock, httpx) are imported only when used.
+The fixtures ``lotuspay_client`` and ``lotuspay_mock`` are available to any test suite; for tests
+of a team's own client, ``lotuspay_mock`` also runs a test per variation
+(``@pytest.mark.lotuspay_variations``), answers reserved trigger inputs and judges every request
+sent to it (``_client_requests``). Heavy modules (the runner, the mock, httpx) are imported only
+when used.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from ._fixtures import lotuspay_client, lotuspay_mock, lotuspay_mock_options
+from ._fixtures import ClientMock, lotuspay_client, lotuspay_mock, lotuspay_mock_options
 from ._options import (
     _MARKER,
     ENV_KEY,
@@ -69,6 +72,7 @@ __all__ = [
     "OPTION_STRICT",
     "OPTION_TIER",
     "OPTION_URL",
+    "ClientMock",
     "LotusPayWarning",
     "lotuspay_client",
     "lotuspay_mock",
@@ -85,6 +89,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{_MARKER}(check_id): the item runs the LotusPay conformance check check_id",
     )
+    from ._client_requests import ClientRequests, register_markers
+
+    register_markers(config)
+    config.pluginmanager.register(ClientRequests(config), "lotuspay-client-requests")
     from ._diff import use_diff
 
     if use_diff(config):  # --lotuspay-diff: the diff's items instead of the suite's

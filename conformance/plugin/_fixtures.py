@@ -13,6 +13,40 @@ from ._options import ENV_KEY, OPTION_ALLOW_LIVE, OPTION_KEY, OPTION_URL, plugin
 
 if TYPE_CHECKING:
     from ..client import LotusPayClient
+    from ..validation import RequestFinding, SentRequest
+
+
+class ClientMock(str):
+    """The URL of the session's mock (a ``str``), with what the current test sent it.
+
+    ``api_keys`` are the keys the mock issued; ``variation`` the variation it serves (None:
+    the plain mock).
+    """
+
+    api_keys: tuple[str, ...]
+    variation: str | None
+    _recorder: Any
+
+    def __new__(
+        cls, url: str, api_keys: tuple[str, ...], *, recorder: Any, variation: str | None
+    ) -> ClientMock:
+        made = super().__new__(cls, url)
+        made.api_keys = tuple(api_keys)
+        made.variation = variation
+        made._recorder = recorder
+        return made
+
+    @property
+    def requests(self) -> list[SentRequest]:
+        """The requests the current test sent (its fixtures' too), in arrival order."""
+        found: list[SentRequest] = self._recorder.requests()
+        return found
+
+    def violations(self) -> list[RequestFinding]:
+        """The rules of the request contract the current test's requests break."""
+        from ..validation import judge_requests
+
+        return judge_requests(self.requests)
 
 
 @pytest.fixture(scope="session")
@@ -22,13 +56,22 @@ def lotuspay_mock_options() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def lotuspay_mock(lotuspay_mock_options: dict[str, Any]) -> Iterator[str]:
+def lotuspay_mock(
+    request: pytest.FixtureRequest, lotuspay_mock_options: dict[str, Any]
+) -> Iterator[ClientMock]:
     """The embedded mock on a free loopback port for the session; yields its root URL.
 
     The URL is a ``str`` that also carries ``api_keys``: the keys the mock issued (the only
     ones it accepts, unless the options say ``accept_any_key=True``). The mock is imported
     here, not at module level: loading the plugin must not cost every pytest run the mock's
     import (``python -X importtime`` shows what it costs).
+
+    For testing your own client: the reserved inputs of the mock's ``TRIGGERS`` answer their
+    errors (``triggers=False`` in the options turns them off); ``lotuspay_mock.requests`` are
+    the requests of the current test and ``lotuspay_mock.violations()`` the rules of the
+    request contract they break. Under ``@pytest.mark.lotuspay_variations("legal")`` (or
+    ``"transient"``, or names) the test runs once per variation, this fixture serving it
+    (``lotuspay_mock.variation``; one mock per variation).
 
     Example::
 
@@ -38,9 +81,17 @@ def lotuspay_mock(lotuspay_mock_options: dict[str, Any]) -> Iterator[str]:
             assert r.status_code == 200
     """
     from ..mock import running_mock
+    from ._client_requests import recorder_for
+    from ._variations import mock_settings
 
-    with running_mock(**lotuspay_mock_options) as url:
-        yield url
+    variation: str | None = getattr(request, "param", None)
+    options = {"triggers": True, **lotuspay_mock_options}
+    for name, value in mock_settings(variation).items():
+        options[name] = [*options.get(name, ()), *value] if name == "quirks" else value
+    recorder = recorder_for(request.config)
+    with running_mock(**options, recorder=recorder) as url:
+        recorder.clear()  # the start-up probe is not the client's
+        yield ClientMock(url, url.api_keys, recorder=recorder, variation=variation)
 
 
 @pytest.fixture(scope="session")

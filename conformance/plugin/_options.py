@@ -22,6 +22,8 @@ __all__ = [
     "ENV_KEY",
     "OPTION_ALLOW_LIVE",
     "OPTION_CHECKS_MODULE",
+    "OPTION_CLIENT_REPORT",
+    "OPTION_CLIENT_STRICT",
     "OPTION_DIFF",
     "OPTION_JOBS",
     "OPTION_KEY",
@@ -61,6 +63,8 @@ OPTION_RATE_LIMIT: Final = _FLAGS["rate_limit"]
 OPTION_OPERATIONS: Final = _FLAGS["operations"]
 OPTION_JOBS: Final = _FLAGS["jobs"]
 OPTION_DIFF: Final = _FLAGS["diff"]
+OPTION_CLIENT_STRICT: Final = _FLAGS["client_strict"]
+OPTION_CLIENT_REPORT: Final = _FLAGS["client_report"]
 ENV_KEY: Final = str(next(o.env for o in OPTIONS if o.name == "api_key"))
 _MARKER: Final = "lotuspay_check"
 _SETTINGS: Final = pytest.StashKey["Settings"]()

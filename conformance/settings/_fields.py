@@ -352,6 +352,24 @@ class Settings(MockSettings):
         plugin="--lotuspay-diff",
         in_file=False,
     )
+    # Testing your own client against lotuspay_mock (the plugin's fixture, no --lotuspay-url).
+    client_strict: bool = opt(
+        False,
+        parse_bool,
+        "fail a test using lotuspay_mock on any request that breaks the request contract",
+        commands=frozenset({"plugin"}),
+        many="flag",
+        plugin="--lotuspay-client-strict",
+        env="LOTUSPAY_CLIENT_STRICT",
+    )
+    client_report: str | None = opt(
+        None,
+        parse_text,
+        "write each lotuspay_mock test's requests and violations here as JSON",
+        commands=frozenset({"plugin"}),
+        plugin="--lotuspay-client-report",
+        metavar="PATH",
+    )
     cache_dir: str | None = opt(
         None,
         parse_text,

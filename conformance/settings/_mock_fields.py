@@ -89,10 +89,19 @@ class MockSettings:
         1,
         parse_positive_count,
         "serve from N processes sharing the port and the --db file "
-        "(required with N > 1: a memory database is per process); default 1",
+        "(required with N > 1: a memory database is per process); POSIX only (fork); default 1",
         commands=MOCK,
         flag="--workers",
         metavar="N",
+    )
+    mock_triggers: bool = opt(
+        False,
+        parse_bool,
+        "answer the reserved inputs listed by 'lotuspay-contract triggers' with their errors "
+        "(off by default: never on a reference for the suite)",
+        commands=MOCK,
+        many="flag",
+        flag="--triggers",
     )
     mock_request_timeout: float | None = opt(
         None,

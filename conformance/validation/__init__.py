@@ -6,6 +6,7 @@ May import ``redact`` and the ``schemas`` data package; nothing above it (``clie
 
 from ._har import EntryResult, HarError, validate_har
 from ._json_input import UnreadableInput, loads_strict, read_json
+from ._request_contract import RequestFinding, SentRequest, judge_requests
 from ._rule_tags import CONTRACT_PATH, RULE_TAGS, level_of_tags
 from ._semantics import CLOCK_SKEW_SECONDS
 from ._validator import validate
@@ -18,9 +19,12 @@ __all__ = [
     "EntryResult",
     "HarError",
     "Level",
+    "RequestFinding",
+    "SentRequest",
     "UnreadableInput",
     "Violation",
     "join_pointer",
+    "judge_requests",
     "level_of_tags",
     "loads_strict",
     "read_json",
