@@ -24,7 +24,8 @@ def readme_commands() -> list[str]:
 
 def test_readme_opens_with_two_commands() -> None:
     main, tests = readme_commands()
-    assert main.startswith("pip install . && lotuspay-contract ")
+    # The main job installs the fuzz extra (schemathesis), so its fuzz phase runs.
+    assert main.startswith("pip install '.[fuzz]' && lotuspay-contract ")
     assert tests.startswith("pip install -e '.[test]' && ")
 
 
@@ -36,6 +37,9 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert "ruff format --check ." in ci
     assert "mypy" in ci
     assert any(line.strip().startswith("nox ") for line in ci), "the Python matrix runs in CI"
+    # Lint, format and types first: seconds, where the suite takes minutes.
+    first = max(ci.index(line) for line in ("ruff check .", "ruff format --check .", "mypy"))
+    assert first < ci.index(tests)
 
 
 def test_top_level_layout() -> None:
