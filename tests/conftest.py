@@ -25,6 +25,8 @@ from typing import Any
 
 import pytest
 
+pytest_plugins = ["pytester"]  # the plugin's and the conftest's own tests run pytest in pytest
+
 TESTS = Path(__file__).resolve().parent
 KINDS = ("server", "subprocess", "pytester", "browser")
 

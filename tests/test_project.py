@@ -145,3 +145,45 @@ def test_loading_the_plugin_stays_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_slow_tests_are_marked_by_what_they_start(pytester: pytest.Pytester) -> None:
+    """tests/conftest.py reads fixtures and code: a helper starting a process marks its caller."""
+    pytester.makeconftest((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"))
+    pytester.makeini(
+        "[pytest]\nmarkers =\n    slow\n    server\n    subprocess\n    pytester\n    browser\n"
+    )
+    pytester.makepyfile(
+        test_kinds="""
+        import subprocess
+        import sys
+
+        import pytest
+
+
+        def start_a_process():
+            subprocess.run([sys.executable, "-c", "pass"], check=True)
+
+
+        def test_pure():
+            assert 1 + 1 == 2
+
+
+        def test_through_a_helper():
+            start_a_process()
+
+
+        def test_pytester(pytester):
+            assert pytester
+
+
+        @pytest.mark.server
+        def test_marked_by_hand():
+            pass
+        """
+    )
+    result = pytester.runpytest("-m", "not slow", "-p", "no:randomly", "-q")
+    result.assert_outcomes(passed=1, deselected=3)
+    marked = pytester.runpytest("-m", "subprocess", "-q", "--co")
+    marked.stdout.fnmatch_lines(["*test_through_a_helper*"])
+    assert "test_pure" not in marked.stdout.str()
