@@ -25,6 +25,8 @@ from typing import Any
 
 import pytest
 
+pytest_plugins = ["pytester"]  # the plugin's and the conftest's own tests run pytest in pytest
+
 TESTS = Path(__file__).resolve().parent
 KINDS = ("server", "subprocess", "pytester", "browser")
 
@@ -70,8 +72,10 @@ def _runs_the_embedded_mock(value: object, code: types.CodeType) -> bool:
 
 
 def _all_consts(code: types.CodeType) -> Iterator[object]:
+    """Every constant of ``code`` and its nested code; ``["run", "-q"]`` is one tuple constant."""
     for each in _code_objects(code):
-        yield from each.co_consts
+        for const in each.co_consts:
+            yield from const if isinstance(const, (tuple, frozenset)) else (const,)
 
 
 def _kinds_of(func: Any, seen: set[int], depth: int = 0) -> set[str]:

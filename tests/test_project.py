@@ -24,7 +24,8 @@ def readme_commands() -> list[str]:
 
 def test_readme_opens_with_two_commands() -> None:
     main, tests = readme_commands()
-    assert main.startswith("pip install . && lotuspay-contract ")
+    # The main job installs the fuzz extra (schemathesis), so its fuzz phase runs.
+    assert main.startswith("pip install '.[fuzz]' && lotuspay-contract ")
     assert tests.startswith("pip install -e '.[test]' && ")
 
 
@@ -36,6 +37,9 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert "ruff format --check ." in ci
     assert "mypy" in ci
     assert any(line.strip().startswith("nox ") for line in ci), "the Python matrix runs in CI"
+    # Lint, format and types first: seconds, where the suite takes minutes.
+    first = max(ci.index(line) for line in ("ruff check .", "ruff format --check .", "mypy"))
+    assert first < ci.index(tests)
 
 
 def test_top_level_layout() -> None:
@@ -141,3 +145,45 @@ def test_loading_the_plugin_stays_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_slow_tests_are_marked_by_what_they_start(pytester: pytest.Pytester) -> None:
+    """tests/conftest.py reads fixtures and code: a helper starting a process marks its caller."""
+    pytester.makeconftest((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"))
+    pytester.makeini(
+        "[pytest]\nmarkers =\n    slow\n    server\n    subprocess\n    pytester\n    browser\n"
+    )
+    pytester.makepyfile(
+        test_kinds="""
+        import subprocess
+        import sys
+
+        import pytest
+
+
+        def start_a_process():
+            subprocess.run([sys.executable, "-c", "pass"], check=True)
+
+
+        def test_pure():
+            assert 1 + 1 == 2
+
+
+        def test_through_a_helper():
+            start_a_process()
+
+
+        def test_pytester(pytester):
+            assert pytester
+
+
+        @pytest.mark.server
+        def test_marked_by_hand():
+            pass
+        """
+    )
+    result = pytester.runpytest("-m", "not slow", "-p", "no:randomly", "-q")
+    result.assert_outcomes(passed=1, deselected=3)
+    marked = pytester.runpytest("-m", "subprocess", "-q", "--co")
+    marked.stdout.fnmatch_lines(["*test_through_a_helper*"])
+    assert "test_pure" not in marked.stdout.str()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -19,13 +20,27 @@ from lotuspay_contract.conformance.redact import mask_key, redact
 KEY = "sk_test_abcdefABCDEF0123456789"
 
 
+_MADE: list[LotusPayClient] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    """Close each test's clients: an unclosed one leaves its event loop to the garbage
+    collector, whose ResourceWarning (an error here) would land in some later test."""
+    yield
+    while _MADE:
+        _MADE.pop().close()
+
+
 def client_for(handler: object, key: str = KEY, **kwargs: object) -> LotusPayClient:
-    return LotusPayClient(
+    client = LotusPayClient(
         "http://api.test",
         key,
         transport=httpx.MockTransport(handler),
         **kwargs,  # type: ignore[arg-type]
     )
+    _MADE.append(client)
+    return client
 
 
 def test_mask_key_keeps_only_the_mode_prefix() -> None:

@@ -156,7 +156,8 @@ def test_session_fixture_is_made_once_by_parallel_threads() -> None:
     from lotuspay_contract.conformance.suite import Session
 
     settings = settings_for("http://127.0.0.1:9")
-    session = Session(settings, LotusPayClient(settings.base_url, settings.api_key))
+    client = LotusPayClient(settings.base_url, settings.api_key)
+    session = Session(settings, client)
     made: list[int] = []
     start = threading.Barrier(8)
 
@@ -179,6 +180,7 @@ def test_session_fixture_is_made_once_by_parallel_threads() -> None:
         thread.start()
     for thread in threads:
         thread.join(timeout=10)
+    client.close()  # its event loop, else a ResourceWarning (an error) in some later test
     answers = [t.answer for t in threads]
     assert len(made) == 2
     assert sorted(answers, key=str) == [2] * 7 + [None]
