@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ..errors import LotusPayContractError
-from ._options import OPTION_CLIENT_REPORT, plugin_settings
+from ._options import OPTION_CLIENT_REPORT, client_settings
 from ._variations import MARKER_STRICT, MARKER_VARIATIONS, describe_variation, expand_variations
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ class ClientRequests:
     ) -> ClientContractError | None:
         if not findings:
             return None
-        strict = plugin_settings(self.config).client_strict  # flag, environment or file
+        strict = client_settings(self.config).client_strict  # flag, environment or file
         strict = strict or item.get_closest_marker(MARKER_STRICT) is not None
         variation = variation_of(item)
         # Under a variation, a retried create is the bug it exposed: say so first, strict or not.
@@ -210,7 +210,7 @@ class ClientRequests:
             terminalreporter.write_line(f"{more}every violation: {OPTION_CLIENT_REPORT} PATH")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        path = plugin_settings(self.config).client_report
+        path = client_settings(self.config).client_report
         if not path or hasattr(
             self.config, "workerinput"
         ):  # xdist workers leave it to the controller

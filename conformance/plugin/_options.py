@@ -42,6 +42,7 @@ __all__ = [
     "LotusPayWarning",
     "add_options",
     "check_given_options",
+    "client_settings",
     "plugin_settings",
 ]
 
@@ -68,6 +69,7 @@ OPTION_CLIENT_REPORT: Final = _FLAGS["client_report"]
 ENV_KEY: Final = str(next(o.env for o in OPTIONS if o.name == "api_key"))
 _MARKER: Final = "lotuspay_check"
 _SETTINGS: Final = pytest.StashKey["Settings"]()
+_CLIENT_SETTINGS: Final = pytest.StashKey["Settings"]()
 _ACTIONS: Final = {"flag": "store_true", "repeat": "append", "csv": "append"}
 
 
@@ -105,6 +107,22 @@ def check_given_options(config: pytest.Config) -> None:
             load_settings("plugin", given, read_file=False, environ={})
         except SettingsError as exc:
             raise pytest.UsageError(f"lotuspay: {exc}") from None
+
+
+def client_settings(config: pytest.Config) -> Settings:
+    """The settings the client harness reads (``--lotuspay-client-*``, their variables, the
+    config file), built once; no rule between a run's options applies: no target is run here."""
+    if _CLIENT_SETTINGS in config.stash:
+        return config.stash[_CLIENT_SETTINGS]
+    try:
+        start = config.invocation_params.dir
+        if find_config(start) is None:
+            start = config.rootpath
+        settings = load_settings("plugin", _given(config), start=start, together=False)
+    except SettingsError as exc:
+        raise pytest.UsageError(f"lotuspay: {exc}") from None
+    config.stash[_CLIENT_SETTINGS] = settings
+    return settings
 
 
 def plugin_settings(config: pytest.Config) -> Settings:

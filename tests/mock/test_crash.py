@@ -70,6 +70,7 @@ def forks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Forks]:
             assert process.stdin is not None
             process.stdin.close()
             process.wait(timeout=TIMEOUT)
+            process.stdout.close()
 
 
 @dataclass

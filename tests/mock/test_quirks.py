@@ -274,4 +274,4 @@ def test_cli_announces_the_keys_it_issued() -> None:
         assert httpx.get(f"{url}/v1/customers", auth=(keys[1], ""), timeout=5).status_code == 200
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.communicate(timeout=10)  # waits, and closes the pipes

@@ -59,7 +59,7 @@ def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mock]:
         yield Mock(url, keys, process)
     finally:
         process.terminate()
-        process.wait(timeout=TIMEOUT)
+        process.communicate(timeout=TIMEOUT)  # waits, and closes the pipes
     assert process.returncode == 0
 
 

@@ -60,9 +60,11 @@ export function strictAjv(schemasDir, warnings) {
   return ajv;
 }
 
+// *.schema.json describe the toolkit's own files (its config, a baseline), not API documents:
+// compiled on their own (toolSchemaNames), with no strict overlay.
 function schemaNames(schemasDir) {
   return readdirSync(schemasDir)
-    .filter((f) => f.endsWith(".json"))
+    .filter((f) => f.endsWith(".json") && !f.endsWith(".schema.json"))
     .map((f) => f.slice(0, -".json".length))
     .sort();
 }
@@ -113,8 +115,22 @@ function show(errors) {
   return (errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message} (${e.schemaPath})`);
 }
 
+function toolSchemaNames(schemasDir) {
+  return readdirSync(schemasDir).filter((f) => f.endsWith(".schema.json")).sort();
+}
+
 function commandCompile(schemasDir) {
   const { compiled, errors } = compileAll(schemasDir);
+  for (const file of toolSchemaNames(schemasDir)) {
+    const warnings = [];
+    try {
+      strictAjv(schemasDir, warnings).compile(readJson(join(schemasDir, file)));
+      compiled.push(file);
+    } catch (error) {
+      errors.push(`${file}: ${error.message}`);
+    }
+    for (const warning of warnings) errors.push(`${file}: strict mode: ${warning}`);
+  }
   return { ok: errors.length === 0 && compiled.length > 0, compiled, errors };
 }
 
