@@ -14,7 +14,11 @@ from types import MappingProxyType
 
 from ._layer import Fault
 from ._rewrites import (
+    LEAK_PATHS,
+    AccountFilterDropped,
+    BankAccountAnyCustomer,
     FirstKeyPerMode,
+    IdempotencyKeyGlobal,
     LastKeyDefault,
     account_number_echoed,
     bank_account_customer_self,
@@ -366,6 +370,40 @@ def _catalogue() -> list[Fault]:
             rule="auth: no valid API key gets 401 [doc]",
             description="any well-formed key is accepted, issued or not (a fresh empty account)",
             app_settings={"accept_any_key": True},
+        ),
+        *_leaks(),
+    ]
+
+
+def _leaks() -> list[Fault]:
+    """One leak across accounts per path that reaches an object, and one across customers."""
+    leaks = [
+        Fault(
+            name=f"leak_{path}",
+            detected_by="CUS-ISO-002" if method == "POST" else "CUS-ISO-001",
+            rule="transport.accounts: another key never sees this key's objects [doc]",
+            description=f"{method} on the {path.replace('_', ' ')} path ignores the key's account",
+            request=quietly(AccountFilterDropped(path)),
+        )
+        for path, (method, _, _) in LEAK_PATHS.items()
+    ]
+    any_customer = BankAccountAnyCustomer()
+    return [
+        *leaks,
+        Fault(
+            name="leak_idempotency_key",
+            detected_by="CUS-ISO-003",
+            rule="transport.idempotency: a saved answer is replayed to its own account only [doc]",
+            description="saved answers are keyed by Idempotency-Key alone, not by account",
+            request=quietly(IdempotencyKeyGlobal()),
+        ),
+        Fault(
+            name="leak_bank_account_any_customer",
+            detected_by="CUS-ISO-004",
+            rule="endpoints.retrieve_bank_account: the customer's own bank account [doc]",
+            description="a bank account is answered under any customer of the account",
+            request=any_customer.request,
+            response=any_customer.response,
         ),
     ]
 

@@ -362,3 +362,80 @@ async def embeds_oldest(exchange: Exchange, call_app: Callable[[Exchange], Any])
             break
     child["data"] = every[-10:]  # newest first: the last ten are the oldest
     return reply
+
+
+# -- leaks across accounts, one path each -------------------------------------------------------
+
+#: The paths a leak may be confined to: (method, path pattern, with an ``email`` filter or not).
+LEAK_PATHS: dict[str, tuple[str, re.Pattern[str], bool | None]] = {
+    "retrieve_customer": ("GET", re.compile(r"/v1/customers/[^/]+/?"), None),
+    "list_customers": ("GET", re.compile(r"/v1/customers/?"), False),
+    "email_filter": ("GET", re.compile(r"/v1/customers/?"), True),
+    "list_bank_accounts": ("GET", _BANK_LIST_PATH, None),
+    "retrieve_bank_account": (
+        "GET",
+        re.compile(r"/v1/customers/[^/]+/bank_accounts/[^/]+/?"),
+        None,
+    ),
+    "create_bank_account": ("POST", _BANK_LIST_PATH, None),
+}
+
+
+class AccountFilterDropped:
+    """One handler forgets the account: on ``path`` every key acts as the first key seen in its
+    mode (the query lacks ``WHERE account = ?``); every other path stays isolated."""
+
+    def __init__(self, path: str) -> None:
+        self.method, self.pattern, self.filtered = LEAK_PATHS[path]
+        self.first: dict[str, str] = {}
+
+    def __call__(self, exchange: Exchange) -> None:
+        authorization = exchange.headers.get("authorization", "")
+        if not authorization.lower().startswith("basic "):
+            return
+        mode = "live" if "c2tfbGl2ZV" in authorization else "test"  # base64 of "sk_live_"
+        first = self.first.setdefault(mode, authorization)
+        filtered = any(k == "email" for k, _ in exchange.query)
+        if (
+            exchange.method == self.method
+            and self.pattern.fullmatch(exchange.path)
+            and self.filtered in (None, filtered)
+        ):
+            exchange.headers["authorization"] = first
+
+
+class IdempotencyKeyGlobal:
+    """Saved answers are keyed by the Idempotency-Key alone: a key first used by one account
+    replays that account's answer to every other account."""
+
+    def __init__(self) -> None:
+        self.owner: dict[str, str] = {}
+
+    def __call__(self, exchange: Exchange) -> None:
+        key = exchange.headers.get("idempotency-key")
+        authorization = exchange.headers.get("authorization")
+        if key is not None and authorization is not None and exchange.method == "POST":
+            exchange.headers["authorization"] = self.owner.setdefault(key, authorization)
+
+
+class BankAccountAnyCustomer:
+    """A bank account is looked up by its id alone: under any customer of the account, it is
+    answered (and listed) as if the path named its owner."""
+
+    _ONE = re.compile(r"/v1/customers/([^/]+)/bank_accounts/([^/]+)/?")
+
+    def __init__(self) -> None:
+        self.owner: dict[str, str] = {}
+
+    def request(self, exchange: Exchange) -> Reply | None:
+        match = self._ONE.fullmatch(exchange.path)
+        if exchange.method == "GET" and match and match.group(2) in self.owner:
+            exchange.path = (
+                f"/v1/customers/{self.owner[match.group(2)]}/bank_accounts/{match.group(2)}"
+            )
+        return None
+
+    def response(self, exchange: Exchange, reply: Reply) -> None:
+        for obj in _objects(reply.document, ("bank_account",)):
+            if isinstance(obj.get("id"), str) and isinstance(obj.get("customer"), str):
+                self.owner.setdefault(obj["id"], obj["customer"])

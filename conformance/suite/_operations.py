@@ -126,6 +126,7 @@ _BY_FAMILY: Final = {
     "errors": frozenset({"retrieveCustomer", "retrieveBankAccount"}),
     "auth": frozenset({"listCustomers", "retrieveCustomer"}),
     "idempotency": frozenset({"createCustomer", "createBankAccount"}),
+    "isolation": _ALL,
     "bank_accounts": _BANK,
     "robustness": frozenset({"createCustomer"}),
     "request_rules": frozenset({"createCustomer", "createBankAccount"}),
@@ -142,6 +143,9 @@ _BY_CHECK: Final = {
     "CUS-SEM-004": frozenset({"retrieveCustomer", "listBankAccounts"}),
     "CUS-ERR-003": _ALL,
     "CUS-BANK-008": frozenset({"retrieveCustomer", "createBankAccount"}),
+    "CUS-ISO-002": frozenset({"createBankAccount", "listBankAccounts"}),
+    "CUS-ISO-003": frozenset({"createCustomer"}),
+    "CUS-ISO-004": frozenset({"retrieveBankAccount", "listBankAccounts"}),
 }
 
 

@@ -17,6 +17,7 @@ from . import (  # noqa: F401  (importing a family module registers its checks)
     errors,
     fuzz,
     idempotency,
+    isolation,
     lists,
     request_rules,
     robustness,
