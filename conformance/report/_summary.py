@@ -120,10 +120,29 @@ def render_coverage(result: RunResult) -> list[str]:
     return lines
 
 
+def _isolation_note(result: RunResult) -> list[str]:
+    """First of all: isolation judged nothing without a second account's key (a run that leaks
+    across accounts would otherwise look clean)."""
+    unjudged = [
+        r.check.id
+        for r in result.results
+        if r.check.family == "isolation" and r.status == "not_exercised"
+    ]
+    if not unjudged:
+        return []
+    return [
+        f"NOTE account isolation was not exercised ({', '.join(unjudged)}): it needs a second "
+        "account's key (--second-api-key)",
+        "",
+    ]
+
+
 def render_summary(result: RunResult, *, quiet: bool = False) -> str:
     """Return the terminal table: one line per check, the coverage, then the counts; ``quiet``
     gives the counts alone."""
-    lines = [] if quiet else [f"{'status':<6} {'check':<14} {'level':<6} {'found':>5}  title"]
+    lines = _isolation_note(result)
+    if not quiet:
+        lines.append(f"{'status':<6} {'check':<14} {'level':<6} {'found':>5}  title")
     for each in () if quiet else result.results:
         found = str(len(each.findings)) if each.findings else ""
         shown = each.status in ("skipped", "not_exercised") and each.reason

@@ -104,3 +104,9 @@ def test_without_a_second_key_the_isolation_checks_are_not_exercised() -> None:
     assert statuses["CUS-ISO-001"] == "not_exercised", statuses
     assert statuses["CUS-ISO-002"] == "not_exercised", statuses
     assert statuses["CUS-ISO-003"] == "not_exercised", statuses
+    from lotuspay_contract.conformance.report import render_summary
+
+    for quiet in (False, True):
+        first = render_summary(result, quiet=quiet).splitlines()[0]
+        assert first.startswith("NOTE account isolation was not exercised"), first
+        assert "--second-api-key" in first
