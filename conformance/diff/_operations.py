@@ -9,6 +9,12 @@ other's customers through an email filter or an idempotency key.
 The PAN and an empty ``account_holder_name`` are never sent: whether a server takes them is left
 free (``customer_create.pan``, ``bank_account_create.account_holder_name.nonempty``), so one
 side would create what the other refuses and the two would no longer hold the same objects.
+
+Lists are scoped to this sequence: most list operations filter by one of the sequence's email
+slots, and creates share few slots, so a list holds only objects this sequence created and
+order, limit, paging and counts compare exactly. A ``pause`` waits for a new second on both
+sides' clocks: only ``created`` orders a list (``list.order``: same-second ties are free), so
+without it no order could be judged.
 """
 
 from __future__ import annotations
@@ -22,10 +28,12 @@ from hypothesis import strategies as st
 
 __all__ = [
     "BAD_REQUESTS",
+    "PAUSE_SECONDS",
     "Operation",
     "Request",
     "SideView",
     "body_text",
+    "list_workout",
     "operations",
     "sequences",
 ]
@@ -68,8 +76,9 @@ class Operation:
 
     ``kind`` is one of ``create_customer``, ``retrieve_customer``, ``retrieve_unknown``,
     ``list_customers``, ``create_bank_account``, ``list_bank_accounts``,
-    ``retrieve_bank_account`` and ``bad_request`` (``variant`` then names which, see
-    :data:`BAD_REQUESTS`); ``args`` holds the drawn values.
+    ``retrieve_bank_account``, ``pause`` (no request: the next create is a second later) and
+    ``bad_request`` (``variant`` then names which, see :data:`BAD_REQUESTS`); ``args`` holds
+    the drawn values.
     """
 
     kind: str
@@ -271,6 +280,11 @@ BAD_REQUESTS: dict[str, tuple[str, str]] = {
     "missing_field": ("request.limits", "a bank account without account_number"),
 }
 
+
+def _pause(op: Operation, side: SideView) -> None:
+    return None  # no request: the player waits before the next create
+
+
 _BUILDERS = {
     "create_customer": _create_customer,
     "retrieve_customer": _retrieve_customer,
@@ -280,7 +294,11 @@ _BUILDERS = {
     "list_bank_accounts": _list_bank_accounts,
     "retrieve_bank_account": _retrieve_bank_account,
     "bad_request": _bad_request,
+    "pause": _pause,
 }
+
+#: How long a ``pause`` waits: past a whole second on any clock, whatever its offset.
+PAUSE_SECONDS = 1.05
 
 
 def _op(kind: str, variant: str = "", **args: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -297,9 +315,68 @@ def sequences(*, max_size: int) -> st.SearchStrategy[list[Operation]]:
     >>> len(sequences(max_size=4).example()) <= 7  # doctest: +SKIP
     True
     """
-    setup = st.lists(operations(creates_only=True), max_size=3)
+    pause = Operation("pause")
+    # A pause before a setup create now and then: the list that follows can then be ordered.
+    paused = st.tuples(st.sampled_from([False, True]), operations(creates_only=True))
+    setup = st.lists(paused, max_size=3).map(
+        lambda pairs: [
+            op for wait, create in pairs for op in ([pause, create] if wait else [create])
+        ]
+    )
     rest = st.lists(operations(), min_size=1, max_size=max_size)
     return st.tuples(setup, rest).map(lambda parts: [*parts[0], *parts[1]])
+
+
+def list_workout() -> list[Operation]:
+    """Every list rule on objects only this sequence created: three customers sharing one
+    address, the last a second later (so ``created`` orders it first), then the list filtered
+    by it whole, by ``limit``, page by page and past the end (``list.order``, ``list.limit``,
+    ``list.page``, ``list.past_end``, ``list.email_filter``, ``customer_list.total_count``); an
+    address nobody
+    has (``list.email_no_match``); two bank accounts a second apart, listed whole and by
+    ``limit`` (``endpoints.list_bank_accounts``); and the whole account (``list.default_limit``).
+
+    >>> [op.kind for op in list_workout()][:3]
+    ['create_customer', 'create_customer', 'pause']
+    """
+    pause = Operation("pause")
+
+    def listing(**args: Any) -> Operation:
+        return Operation("list_customers", tuple(sorted({"email": 0, **args}.items())))
+
+    create = Operation("create_customer", (("email", 0),))
+    bank = Operation(
+        "create_bank_account",
+        tuple(
+            sorted(
+                {
+                    "customer": 0,
+                    "holder": "Asha Verma",
+                    "ifsc": "HDFC0001234",
+                    "number": "50100012345678",
+                    "account_type": "savings",
+                }.items()
+            )
+        ),
+    )
+    pages = [listing(limit=limit, page=page) for limit, page in ((2, 1), (2, 2), (1, 2), (1, 3))]
+    return [
+        create,
+        create,
+        pause,
+        create,
+        listing(),
+        listing(limit=1),
+        *pages,
+        listing(limit=1, page=4),
+        Operation("list_customers", (("unmatched", True),)),
+        bank,
+        pause,
+        bank,
+        Operation("list_bank_accounts", (("customer", 0),)),
+        Operation("list_bank_accounts", (("customer", 0), ("limit", 1))),
+        Operation("list_customers"),
+    ]
 
 
 def operations(*, creates_only: bool = False) -> st.SearchStrategy[Operation]:
@@ -314,6 +391,8 @@ def operations(*, creates_only: bool = False) -> st.SearchStrategy[Operation]:
     maybe = st.none
     index = st.integers(0, 3)
     slot = st.integers(0, 2)
+    # Creates share slot 0 most often: a list filtered by it then holds several objects.
+    shared = st.sampled_from([0, 0, 0, 1, 2])
     names = st.one_of(
         st.sampled_from(["Asha Verma", "Ravi Kumar"]),
         indian_names(),
@@ -325,7 +404,7 @@ def operations(*, creates_only: bool = False) -> st.SearchStrategy[Operation]:
     customers = _op(
         "create_customer",
         name=st.one_of(maybe(), names),
-        email=st.one_of(maybe(), slot),
+        email=st.sampled_from([0, 0, 0, None]) if creates_only else st.one_of(maybe(), shared),
         mobile=st.one_of(maybe(), mobile_numbers()),
         phone=maybe(),
         metadata=metadata,
@@ -347,9 +426,11 @@ def operations(*, creates_only: bool = False) -> st.SearchStrategy[Operation]:
         "list_customers",
         limit=st.one_of(maybe(), st.integers(1, 3)),
         page=st.one_of(maybe(), st.integers(1, 3)),
-        email=st.one_of(maybe(), slot),
+        email=st.one_of(maybe(), shared, shared, shared),
         unmatched=st.sampled_from([False, False, False, True]),
     )
+    # The whole account, without limit: the default page size shows once the run holds more.
+    whole = st.just(Operation("list_customers"))
     bad = st.sampled_from(sorted(BAD_REQUESTS)).flatmap(
         lambda variant: _op("bad_request", variant, customer=index)
     )
@@ -362,8 +443,12 @@ def operations(*, creates_only: bool = False) -> st.SearchStrategy[Operation]:
         bank_accounts,
         lists,
         lists,
+        lists,
+        whole,
+        st.just(Operation("pause")),
         _op("retrieve_customer", customer=index),
         _op("list_bank_accounts", customer=index, limit=st.one_of(maybe(), st.integers(1, 2))),
+        _op("list_bank_accounts", customer=index, limit=st.integers(1, 2)),
         _op("retrieve_bank_account", customer=index, account=index),
         _op("retrieve_unknown", arbitrary=st.booleans()),
         bad,

@@ -25,7 +25,7 @@ from ..client import DeadlineReached, Exchange, LotusPayClient, RateLimit
 from ..redact import remember_secret
 from ._compare import Answer, Difference, compare_answers, level_of_rule
 from ._normalise import label_ids, normalise
-from ._operations import Operation, sequences
+from ._operations import PAUSE_SECONDS, Operation, list_workout, sequences
 from ._sides import Sequence, Side, View, shown
 
 __all__ = [
@@ -136,12 +136,17 @@ class _Player:
     def __init__(self, ref: Side, tgt: Side, run_tag: str) -> None:
         self.ref, self.tgt, self.run_tag = ref, tgt, run_tag
         self.played = 0
+        self.sleep: Callable[[float], None] = time.sleep
+        self.clock: Callable[[], float] = time.monotonic
+        self.paused = False
+        self.last_create = -PAUSE_SECONDS
         self.secrets = {k for k in (ref.client.api_key, tgt.client.api_key) if k}
 
     def play(self, ops: list[Operation]) -> list[Step]:
         """Send ``ops`` to both sides in order; return the steps that sent requests."""
         self.played += 1
         sequence = Sequence(tag=f"{self.run_tag}{self.played}")
+        self.paused = False
         self.ref.state.reset()
         self.tgt.state.reset()
         steps: list[Step] = []
@@ -152,6 +157,12 @@ class _Player:
         return steps
 
     def step(self, number: int, op: Operation, sequence: Sequence) -> Step | None:
+        if op.kind == "pause":
+            self.paused = True  # waited for by the next create only: a pause alone costs nothing
+            return Step(number, repr(op), None, None, op=op)
+        if op.creates and self.paused:
+            self.paused = False
+            self.sleep(max(0.0, self.last_create + PAUSE_SECONDS - self.clock()))
         ref_request = op.request(View(self.ref, sequence))
         if ref_request is None:
             return None
@@ -161,6 +172,8 @@ class _Player:
         if tgt_request is None:  # the target lacks an object the reference made: shown before
             return Step(number, repr(op), shown_ref, None, op=op)
         tgt_ex, tgt_answer = self.tgt.send(tgt_request)
+        if op.creates:
+            self.last_create = self.clock()
         zero_based = self.tgt.state.page_offset
         if op.kind == "list_customers" and None not in (op.arg("page"), op.arg("email")):
             tgt_ex, tgt_answer = self.page_base(op, sequence, ref_answer, tgt_ex, tgt_answer)
@@ -309,71 +322,126 @@ def run_diff(
 def _search(
     run: DiffSettings, player: _Player, result: DiffResult, progress: Callable[[str], None] | None
 ) -> None:
-    tier = run.tier
-    found: set[str] = set()
-    others: dict[str, Finding] = {}
-    best: list[Finding] = []
-    calls = [0]
+    _Search(run, player, result, progress).run()
 
-    def judge(ops: list[Operation]) -> Finding | None:
+
+class _Search:
+    """Finds failing differences: first on the list workout (every list rule on objects only
+    this sequence created), then on generated sequences, one kind per round."""
+
+    def __init__(
+        self,
+        run: DiffSettings,
+        player: _Player,
+        result: DiffResult,
+        progress: Callable[[str], None] | None,
+    ) -> None:
+        self.run_settings, self.player, self.result, self.progress = run, player, result, progress
+        self.tier = run.tier
+        self.found: set[str] = set()
+        self.others: dict[str, Finding] = {}
+        self.best: list[Finding] = []
+        self.calls = 0
+
+    def run(self) -> None:
+        self.workout()
+        strategy = sequences(max_size=self.tier.max_steps)
+        test = settings(
+            max_examples=self.run_settings.max_examples or self.tier.max_examples,
+            database=None,
+            deadline=None,
+            phases=(Phase.generate, Phase.shrink),
+            suppress_health_check=list(HealthCheck),
+            report_multiple_bugs=False,
+            verbosity=Verbosity.quiet,
+            print_blob=False,
+        )(given(strategy)(self.attempt))
+        for round_number in range(self.tier.kinds - len(self.result.failures)):
+            self.best.clear()
+            self.calls = 0
+            with contextlib.suppress(_Found, _ShrinkingDone, Flaky):
+                seed(self.run_settings.seed + round_number)(test)()
+            if not self.best:
+                break
+            self.keep(self.best[0])
+        self.result.others = [f for k, f in sorted(self.others.items()) if k not in self.found]
+
+    def keep(self, finding: Finding) -> None:
+        self.result.failures.append(finding)
+        self.found.add(finding.difference.kind)
+        if self.progress is not None:
+            self.progress(f"found: {finding.difference.kind} in {finding.requests} steps")
+
+    def judge(self, ops: list[Operation]) -> Finding | None:
         """Play ``ops``; note the differences that do not fail; return the first that does."""
-        steps = player.play(ops)
-        result.sequences += 1
+        steps = self.player.play(ops)
+        self.result.sequences += 1
         failing = None
         for step in steps:
             for difference in step.differences:
-                if difference.fails(run.strict):
-                    if failing is None and difference.kind not in found:
+                if difference.fails(self.run_settings.strict):
+                    if failing is None and difference.kind not in self.found:
                         failing = Finding(difference, steps[: step.number])
                     continue
-                known = others.get(difference.kind)
+                known = self.others.get(difference.kind)
                 if known is None or step.number < len(known.steps):
-                    others[difference.kind] = Finding(difference, steps[: step.number])
+                    self.others[difference.kind] = Finding(difference, steps[: step.number])
         return failing
 
-    def attempt(ops: list[Operation]) -> None:
+    def workout(self) -> None:
+        """Play :func:`list_workout`; shrink each kind it fails with by removing steps."""
+        while len(self.result.failures) < self.tier.kinds:
+            ops = list_workout()
+            failing = self.judge(ops)
+            if failing is None:
+                return
+            self.keep(self.removing(ops, failing))
+
+    def removing(self, ops: list[Operation], failing: Finding) -> Finding:
+        """Shrink a failing workout: the failing step alone or after one create, else the
+        prefix up to it, without its pauses, then one step at a time, last first, while the
+        same kind still fails (the tier's shrinking budget bounds the tries)."""
+        kind = failing.difference.kind
+        last = failing.steps[-1].op
+        cut = next((i + 1 for i, op in enumerate(ops) if op is last), len(ops))
+        creates = [op for op in ops if op.kind == "create_customer"][:1]
+        tries = [[last], [*creates, last]] if last is not None else []
+        for candidate in [*tries, ops[:cut], [op for op in ops[:cut] if op.kind != "pause"]]:
+            again = self.judge(candidate)
+            if again is not None and again.difference.kind == kind:
+                ops, failing = candidate, again
+                if candidate in tries:
+                    return failing
+        for tried, index in enumerate(reversed(range(len(ops)))):
+            if tried >= self.tier.shrink_calls or len(ops) <= 1:
+                break
+            again = self.judge(ops[:index] + ops[index + 1 :])
+            if again is not None and again.difference.kind == kind:
+                ops, failing = ops[:index] + ops[index + 1 :], again
+        return failing
+
+    def attempt(self, ops: list[Operation]) -> None:
+        best = self.best
         if best:
-            calls[0] += 1
-            if calls[0] > tier.shrink_calls or best[0].requests <= 1:
+            self.calls += 1
+            if self.calls > self.tier.shrink_calls or best[0].requests <= 1:
                 raise _ShrinkingDone()  # spent, or nothing shorter exists
-        failing = judge(ops)
+        failing = self.judge(ops)
         if failing is None:
             return
         if not best:
-            # A head start for the shrinker: does the failing step show it alone, or after the
-            # sequence's first create?
-            alone = failing.steps[-1].op
-            creates = [op for op in ops if op.kind == "create_customer"][:1]
-            for candidate in ([alone], [*creates, alone]) if alone is not None else ():
-                again = judge(candidate)
-                if again is not None and again.difference.kind == failing.difference.kind:
-                    best[:] = [again]
-                    break
+            self.head_start(ops, failing)
         if not best or failing.requests <= best[0].requests:  # the later, the more shrunk
             best[:] = [failing]
         raise _Found(failing)
 
-    strategy = sequences(max_size=tier.max_steps)
-    test = given(strategy)(attempt)
-    test = settings(
-        max_examples=run.max_examples or tier.max_examples,
-        database=None,
-        deadline=None,
-        phases=(Phase.generate, Phase.shrink),
-        suppress_health_check=list(HealthCheck),
-        report_multiple_bugs=False,
-        verbosity=Verbosity.quiet,
-        print_blob=False,
-    )(test)
-    for round_number in range(tier.kinds):
-        best.clear()
-        calls[0] = 0
-        with contextlib.suppress(_Found, _ShrinkingDone, Flaky):
-            seed(run.seed + round_number)(test)()
-        if not best:
-            break
-        result.failures.append(best[0])
-        found.add(best[0].difference.kind)
-        if progress is not None:
-            progress(f"found: {best[0].difference.kind} in {best[0].requests} steps")
-    result.others = [f for k, f in sorted(others.items()) if k not in found]
+    def head_start(self, ops: list[Operation], failing: Finding) -> None:
+        """A head start for the shrinker: does the failing step show it alone, or after the
+        sequence's first create?"""
+        alone = failing.steps[-1].op
+        creates = [op for op in ops if op.kind == "create_customer"][:1]
+        for candidate in ([alone], [*creates, alone]) if alone is not None else ():
+            again = self.judge(candidate)
+            if again is not None and again.difference.kind == failing.difference.kind:
+                self.best[:] = [again]
+                return

@@ -49,6 +49,7 @@ from ._rewrites import (
     not_found_as_400,
     object_capitalised,
     oldest_first,
+    pages_overlap,
     quietly,
     replay_as_200,
     retrieve_drops_metadata,
@@ -158,6 +159,13 @@ def _catalogue() -> list[Fault]:
             rule="list: page selects a page [doc]",
             description="page is ignored: always the first page",
             request=quietly(drop_query("page")),
+        ),
+        Fault(
+            name="page_overlap",
+            detected_by="CUS-LIST-003",
+            rule="list: walking the pages yields every object exactly once [doc]",
+            description="each page after the first starts with the last object of the one before",
+            around=pages_overlap,
         ),
         Fault(
             name="email_filter_ignored",

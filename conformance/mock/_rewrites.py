@@ -364,6 +364,26 @@ async def embeds_oldest(exchange: Exchange, call_app: Callable[[Exchange], Any])
     return reply
 
 
+async def pages_overlap(exchange: Exchange, call_app: Callable[[Exchange], Any]) -> Reply:
+    """Page ``p > 1`` starts one object early (an offset of ``(p - 1) * limit - 1``): the last
+    object of each page shows again first on the next."""
+    query = dict(exchange.query)
+    page, limit = query.get("page", "1"), query.get("limit", "100")
+    if not (_is_list(exchange) and page.isdigit() and int(page) > 1 and limit.isdigit()):
+        whole: Reply = await call_app(exchange)
+        return whole
+    rest = [(k, v) for k, v in exchange.query if k != "page"]
+    before: Reply = await call_app(
+        Exchange("GET", exchange.path, [*rest, ("page", str(int(page) - 1))], exchange.headers, b"")
+    )
+    reply: Reply = await call_app(exchange)
+    previous = before.document.get("data") if isinstance(before.document, dict) else None
+    data = reply.document.get("data") if isinstance(reply.document, dict) else None
+    if isinstance(previous, list) and isinstance(data, list) and previous:
+        reply.document["data"] = [previous[-1], *data][: int(limit)]
+    return reply
+
+
 # -- leaks across accounts, one path each -------------------------------------------------------
 
 #: The paths a leak may be confined to: (method, path pattern, with an ``email`` filter or not).
