@@ -35,6 +35,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--tier", choices=("smoke", "standard", "deep"), help="only the checks this tier runs"
     )
     parser.add_argument("--level", choices=_LEVELS, help="only the checks of this level")
+    parser.add_argument(
+        "--rules",
+        action="store_true",
+        help="print the rule x path matrix instead: each [doc] and [conv] rule, the operations "
+        "and inputs it governs, the checks that can fail on it there (exit 1 on a MUST gap)",
+    )
     add_checks_module_option(parser)
     parser.set_defaults(handler=run)
 
@@ -132,6 +138,8 @@ def run(args: argparse.Namespace) -> int:
     except CheckPackError as exc:
         print(f"lotuspay-contract checks: error: {exc}", file=sys.stderr)
         return 2
+    if args.rules:  # the rule x path matrix (suite/_coverage.py)
+        return _print_rules(args.format)
     rows = catalogue(args.tier, args.level)
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
@@ -140,3 +148,16 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_table(rows))
     return 0
+
+
+def _print_rules(output: str) -> int:
+    from dataclasses import asdict
+
+    from ..suite._coverage import coverage_matrix, render_matrix
+
+    rows = coverage_matrix()
+    if output == "json":
+        sys.stdout.write(json.dumps([asdict(r) for r in rows], indent=2) + "\n")
+    else:
+        sys.stdout.write(render_matrix(rows) + "\n")
+    return 1 if any(r.level == "MUST" and r.gaps for r in rows) else 0

@@ -201,7 +201,7 @@ def coverage_matrix(checks: Iterable[Check] | None = None) -> list[RuleCoverage]
         if not reason and rule.startswith(_NO_CLIENT_DATA):
             reason = _NO_DATA_REASON
         for prefix, judged in _REQUEST_RULES.items():
-            if not reason and rule.startswith(prefix):
+            if not reason and rule.startswith(prefix) and not rule.endswith("unknown_parameter"):
                 reason = f"a rule on the request a client sends; the answer is judged by {judged}"
         rows.append(RuleCoverage(rule, level_of(rule).value, paths, reason))
     return rows

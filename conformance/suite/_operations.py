@@ -144,6 +144,9 @@ _BY_CHECK: Final = {
     "CUS-SEM-004": frozenset({"retrieveCustomer", "listBankAccounts"}),
     "CUS-ERR-003": _ALL,
     "CUS-BANK-008": frozenset({"retrieveCustomer", "createBankAccount"}),
+    "CUS-ISO-001": frozenset(
+        {"retrieveCustomer", "listCustomers", "listBankAccounts", "retrieveBankAccount"}
+    ),
     "CUS-ISO-002": frozenset({"createBankAccount", "listBankAccounts"}),
     "CUS-ISO-003": frozenset({"createCustomer"}),
     "CUS-ISO-004": frozenset({"retrieveBankAccount", "listBankAccounts"}),
