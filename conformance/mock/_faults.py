@@ -16,6 +16,7 @@ from ._layer import Fault
 from ._rewrites import (
     LEAK_PATHS,
     AccountFilterDropped,
+    AcknowledgedCreateLost,
     BankAccountAnyCustomer,
     FirstKeyPerMode,
     IdempotencyKeyGlobal,
@@ -396,7 +397,20 @@ def _catalogue() -> list[Fault]:
             request=quietly(bank_form_type_default),
         ),
         *_leaks(),
+        _lost_create(),
     ]
+
+
+def _lost_create() -> Fault:
+    lost = AcknowledgedCreateLost()
+    return Fault(
+        name="acknowledged_create_lost",
+        detected_by="CUS-RT-002",
+        rule="endpoints.retrieve_customer: returns the customer as created [doc]",
+        description="every second customer create is answered 200 and then lost",
+        request=lost.request,
+        response=lost.response,
+    )
 
 
 def _leaks() -> list[Fault]:

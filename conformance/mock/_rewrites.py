@@ -483,3 +483,32 @@ def bank_form_type_default(exchange: Exchange) -> None:
     form = exchange.media_type == "application/x-www-form-urlencoded"
     if exchange.method == "POST" and form and _BANK_LIST_PATH.fullmatch(exchange.path):
         _map_params(exchange, lambda k, v: "savings" if k == "account_type" else v)
+
+
+class AcknowledgedCreateLost:
+    """Every second customer create is answered 200 and then lost (a write acknowledged before
+    its commit, rolled back): the id it answered is never found again."""
+
+    def __init__(self) -> None:
+        self.creates = 0
+        self.lost: set[str] = set()
+
+    def request(self, exchange: Exchange) -> Reply | None:
+        parts = exchange.path.strip("/").split("/")
+        if len(parts) >= 3 and parts[2] in self.lost:
+            return _answer(404, f"No such customer: {parts[2]}")
+        return None
+
+    def response(self, exchange: Exchange, reply: Reply) -> None:
+        if exchange.method == "POST" and exchange.path.rstrip("/") == _CUSTOMERS:
+            document = reply.document
+            if 200 <= reply.status < 300 and isinstance(document, dict):
+                self.creates += 1
+                if self.creates % 2 == 0 and isinstance(document.get("id"), str):
+                    self.lost.add(document["id"])
+        elif _is_list(exchange) and isinstance(reply.document, dict):
+            data = reply.document.get("data")
+            if isinstance(data, list):
+                reply.document["data"] = [
+                    i for i in data if not (isinstance(i, dict) and i.get("id") in self.lost)
+                ]

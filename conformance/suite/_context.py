@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import threading
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -118,6 +119,38 @@ class Session:
             if name not in self.cache:
                 self.cache[name] = make()
             return self.cache[name]
+
+
+@contextlib.contextmanager
+def unreliable_as_findings(ctx: CheckContext) -> Iterator[None]:
+    """Turn Hypothesis' "unreliable results" into the finding behind them: a server whose
+    answers change between identical requests (a create acknowledged, then lost) failed an
+    example that passed when replayed. That first failure is the verdict, never a check error."""
+    from hypothesis.errors import Flaky
+
+    try:
+        yield
+    except Flaky as error:
+        found = list(_failures_in(error))
+        if not found:
+            ctx.fail(
+                "identical requests got different answers: an example failed once and not when "
+                f"replayed ({type(error).__name__})",
+                expected="the same answer to the same request",
+                actual=str(error)[:300],
+            )
+        for failure in found[1:]:
+            ctx.add(failure)
+        raise found[0] from None
+
+
+def _failures_in(error: BaseException) -> Iterator[CheckFailure]:
+    if isinstance(error, CheckFailure):
+        yield error
+    for inner in getattr(error, "exceptions", ()):
+        yield from _failures_in(inner)
+    if error.__cause__ is not None:
+        yield from _failures_in(error.__cause__)
 
 
 def _error_field(body: Any, key: str) -> Any:
@@ -351,7 +384,8 @@ class CheckContext:
 
         for value in reversed(explicit):
             run = explicit_example(value)(run)
-        run()
+        with unreliable_as_findings(self):
+            run()
 
     # -- making test data -------------------------------------------------------------------
 
