@@ -12,19 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from types import MappingProxyType
 
+from ._isolation_faults import leak_faults, lost_create_fault
 from ._layer import Fault
+from ._leak_rewrites import KeylessBankAccounts, bank_form_type_default
 from ._rewrites import (
-    LEAK_PATHS,
-    AccountFilterDropped,
-    AcknowledgedCreateLost,
-    BankAccountAnyCustomer,
     FirstKeyPerMode,
-    IdempotencyKeyGlobal,
-    KeylessBankAccounts,
     LastKeyDefault,
     account_number_echoed,
     bank_account_customer_self,
-    bank_form_type_default,
     bank_idempotency_dropped,
     bank_list_limit_dropped,
     bank_list_oldest_first,
@@ -396,53 +391,8 @@ def _catalogue() -> list[Fault]:
             description="a form-encoded bank account create loses account_type (savings)",
             request=quietly(bank_form_type_default),
         ),
-        *_leaks(),
-        _lost_create(),
-    ]
-
-
-def _lost_create() -> Fault:
-    lost = AcknowledgedCreateLost()
-    return Fault(
-        name="acknowledged_create_lost",
-        detected_by="CUS-RT-002",
-        rule="endpoints.retrieve_customer: returns the customer as created [doc]",
-        description="every second customer create is answered 200 and then lost",
-        request=lost.request,
-        response=lost.response,
-    )
-
-
-def _leaks() -> list[Fault]:
-    """One leak across accounts per path that reaches an object, and one across customers."""
-    leaks = [
-        Fault(
-            name=f"leak_{path}",
-            detected_by="CUS-ISO-002" if method == "POST" else "CUS-ISO-001",
-            rule="transport.accounts: another key never sees this key's objects [doc]",
-            description=f"{method} on the {path.replace('_', ' ')} path ignores the key's account",
-            request=quietly(AccountFilterDropped(path)),
-        )
-        for path, (method, _, _) in LEAK_PATHS.items()
-    ]
-    any_customer = BankAccountAnyCustomer()
-    return [
-        *leaks,
-        Fault(
-            name="leak_idempotency_key",
-            detected_by="CUS-ISO-003",
-            rule="transport.idempotency: a saved answer is replayed to its own account only [doc]",
-            description="saved answers are keyed by Idempotency-Key alone, not by account",
-            request=quietly(IdempotencyKeyGlobal()),
-        ),
-        Fault(
-            name="leak_bank_account_any_customer",
-            detected_by="CUS-ISO-004",
-            rule="endpoints.retrieve_bank_account: the customer's own bank account [doc]",
-            description="a bank account is answered under any customer of the account",
-            request=any_customer.request,
-            response=any_customer.response,
-        ),
+        *leak_faults(),
+        lost_create_fault(),
     ]
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import random
 import re
 import threading
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -18,6 +17,7 @@ from ._evidence import Evidence, NotExercised
 from ._failure import CheckFailure
 from ._operations import judges
 from ._registry import RULE_TAGS, Check, level_of
+from ._unreliable import unreliable_as_findings
 
 __all__ = [
     "RUN_METADATA_KEY",
@@ -119,38 +119,6 @@ class Session:
             if name not in self.cache:
                 self.cache[name] = make()
             return self.cache[name]
-
-
-@contextlib.contextmanager
-def unreliable_as_findings(ctx: CheckContext) -> Iterator[None]:
-    """Turn Hypothesis' "unreliable results" into the finding behind them: a server whose
-    answers change between identical requests (a create acknowledged, then lost) failed an
-    example that passed when replayed. That first failure is the verdict, never a check error."""
-    from hypothesis.errors import Flaky
-
-    try:
-        yield
-    except Flaky as error:
-        found = list(_failures_in(error))
-        if not found:
-            ctx.fail(
-                "identical requests got different answers: an example failed once and not when "
-                f"replayed ({type(error).__name__})",
-                expected="the same answer to the same request",
-                actual=str(error)[:300],
-            )
-        for failure in found[1:]:
-            ctx.add(failure)
-        raise found[0] from None
-
-
-def _failures_in(error: BaseException) -> Iterator[CheckFailure]:
-    if isinstance(error, CheckFailure):
-        yield error
-    for inner in getattr(error, "exceptions", ()):
-        yield from _failures_in(inner)
-    if error.__cause__ is not None:
-        yield from _failures_in(error.__cause__)
 
 
 def _error_field(body: Any, key: str) -> Any:
@@ -359,8 +327,7 @@ class CheckContext:
     ) -> None:
         """Run ``test`` on the ``explicit`` values, then on examples of a Hypothesis
         ``strategy``: as many as the tier says, from the run's seed. Shrinking (more requests,
-        smaller examples) only in the deep tier.
-        """
+        smaller examples) only in the deep tier."""
         from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
         from hypothesis import example as explicit_example
 
@@ -384,7 +351,7 @@ class CheckContext:
 
         for value in reversed(explicit):
             run = explicit_example(value)(run)
-        with unreliable_as_findings(self):
+        with unreliable_as_findings(self):  # a replay that passes: the first failure stands
             run()
 
     # -- making test data -------------------------------------------------------------------

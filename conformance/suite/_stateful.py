@@ -35,9 +35,10 @@ from hypothesis.stateful import (
 from lotuspay_contract.strategies import bank_account_create_params, customer_create_params
 
 from ..client import Exchange, form_pairs
-from ._context import RUN_METADATA_KEY, CheckContext, unreliable_as_findings
+from ._context import RUN_METADATA_KEY, CheckContext
 from ._parts import run_parts
 from ._stored import expect_not_lost, expect_stored, retrieve_created
+from ._unreliable import unreliable_as_findings
 
 __all__ = ["CustomersMachine", "part_sizes", "run_state_machine"]
 

@@ -9,7 +9,8 @@ import pytest
 from diff_helpers import create, op, settings_for
 
 from lotuspay_contract.conformance.diff import play_sequence, run_diff
-from lotuspay_contract.conformance.diff._operations import PAUSE_SECONDS, Operation, list_workout
+from lotuspay_contract.conformance.diff._generate import list_workout
+from lotuspay_contract.conformance.diff._operations import PAUSE_SECONDS, Operation
 from lotuspay_contract.conformance.diff._runner import _Player
 from lotuspay_contract.conformance.diff._runner import _sides as sides
 from lotuspay_contract.conformance.mock import MockURL, running_mock
