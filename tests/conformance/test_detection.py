@@ -59,7 +59,7 @@ _ISOLATION = ["CUS-ISO-001", "CUS-ISO-002", "CUS-ISO-003", "CUS-ISO-004"]
 
 
 def test_every_path_that_reaches_an_object_has_a_leak_fault() -> None:
-    from lotuspay_contract.conformance.mock._rewrites import LEAK_PATHS
+    from lotuspay_contract.conformance.mock._leak_rewrites import LEAK_PATHS
 
     leaks = {name for name in FAULTS if name.startswith("leak_")}
     assert {f"leak_{path}" for path in LEAK_PATHS} <= leaks
