@@ -33,6 +33,7 @@ from ._rewrites import (
     drop_header,
     drop_query,
     each_param,
+    email_prefix_match,
     embeds_oldest,
     error_param_dropped,
     error_type_dropped,
@@ -171,6 +172,13 @@ def _catalogue() -> list[Fault]:
             rule="list all customers: email filters by exact address [doc]",
             description="the email filter is ignored",
             request=quietly(drop_query("email")),
+        ),
+        Fault(
+            name="email_filter_prefix",
+            detected_by="CUS-VAR-001",
+            rule="list all customers: email filters by exact address [doc]",
+            description="the email filter matches every address that starts with the value",
+            around=email_prefix_match,
         ),
         Fault(
             name="email_no_match_empty",

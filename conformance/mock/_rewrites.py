@@ -382,3 +382,22 @@ async def pages_overlap(exchange: Exchange, call_app: Callable[[Exchange], Any])
     if isinstance(previous, list) and isinstance(data, list) and previous:
         reply.document["data"] = [previous[-1], *data][: int(limit)]
     return reply
+
+
+async def email_prefix_match(exchange: Exchange, call_app: Callable[[Exchange], Any]) -> Reply:
+    """The email filter is ``LIKE 'value%'``: every address starting with the value matches."""
+    value = dict(exchange.query).get("email")
+    if not (value and exchange.method == "GET" and exchange.path.rstrip("/") == _CUSTOMERS):
+        exact: Reply = await call_app(exchange)
+        return exact
+    query = [("limit", "100")]
+    every: Reply = await call_app(Exchange("GET", exchange.path, query, exchange.headers, b""))
+    data = every.document.get("data") if isinstance(every.document, dict) else None
+    found = [
+        i for i in data or [] if isinstance(i, dict) and str(i.get("email", "")).startswith(value)
+    ]
+    if not found:
+        missing: Reply = await call_app(exchange)
+        return missing
+    every.document["data"] = found[: int(dict(exchange.query).get("limit", "100") or 100)]
+    return every

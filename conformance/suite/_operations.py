@@ -128,6 +128,7 @@ _BY_FAMILY: Final = {
     "auth": frozenset({"listCustomers", "retrieveCustomer"}),
     "idempotency": frozenset({"createCustomer", "createBankAccount"}),
     "isolation": _ALL,
+    "boundaries": frozenset({"listCustomers"}),
     "bank_accounts": _BANK,
     "robustness": frozenset({"createCustomer"}),
     "request_rules": frozenset({"createCustomer", "createBankAccount"}),
@@ -176,6 +177,7 @@ _INPUTS_BY_CHECK: Final[dict[str, frozenset[str]]] = {
     "CUS-HTTP-006": frozenset({"undocumented"}),
     "CUS-AUTH-003": frozenset({"other account"}),
     **{f"CUS-LIST-00{n}": _LIST_EMAIL for n in range(1, 9)},
+    **{f"CUS-VAR-00{n}": _LIST_EMAIL for n in range(1, 3)},
     **{f"CUS-ISO-00{n}": frozenset({"other account"}) for n in range(1, 5)},
 }
 

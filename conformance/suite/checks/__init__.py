@@ -14,6 +14,7 @@ from __future__ import annotations
 from . import (  # noqa: F401  (importing a family module registers its checks)
     auth,
     bank_accounts,
+    boundaries,
     errors,
     fuzz,
     idempotency,
