@@ -1,6 +1,7 @@
 """The stateful phase: a Hypothesis rule-based state machine against a model of the API.
 
-Rules create customers (JSON or form bodies) and bank accounts, retrieve them, list and page;
+Rules create customers (JSON or form bodies) and bank accounts, retrieve them, list and page,
+retrieve ids one character off the machine's own, and list from the second account;
 every answer is compared with a simple model: what was created, and when (``created``). Bounded
 by the tier (examples x steps). Contract: endpoints.create_customer, endpoints.retrieve_customer
 (the customer as created), list.order (newest first by ``created``; customers created in the
@@ -194,6 +195,46 @@ class CustomersMachine(RuleBasedStateMachine):
             actual=sorted(map(str, ids)),
         )
 
+    @rule(customer_id=customers, position=st.integers(min_value=0, max_value=13))
+    def retrieve_foreign_id(self, customer_id: str, position: int) -> None:
+        # An id shaped like the server's own, one character off: no customer (errors.not_found).
+        # The prefix kept, a character swapped for the next of its own kind: still the server's
+        # shape (an arbitrary string may get 400: errors.not_found_arbitrary).
+        if len(customer_id) < 4:
+            return
+        index = 2 + position % (len(customer_id) - 2)
+        foreign = customer_id[:index] + _next_char(customer_id[index]) + customer_id[index + 1 :]
+        if foreign in self.answers:
+            return
+        exchange = self.ctx.client.request("GET", f"/v1/customers/{foreign}")
+        self.ctx.expect(
+            exchange.status == 404,
+            f"retrieve of {foreign}, an id no create answered (one character off {customer_id}), "
+            f"got {exchange.status}",
+            exchange=exchange,
+            expected=404,
+            actual=exchange.status,
+            rule="errors.not_found",
+        )
+
+    @precondition(lambda self: bool(self.created) and bool(self.ctx.settings.second_key))
+    @rule()
+    def list_from_the_other_account(self) -> None:
+        # The second account filtering by the machine's address sees none of its customers.
+        query = [("email", self.email), ("limit", "100")]
+        other = self.ctx.settings.second_key
+        exchange = self.ctx.client.request("GET", "/v1/customers", params=query, key=other)
+        shown = {i.get("id") for i in _items(self.ctx.body(exchange, what="other account"))}
+        leaked = sorted(str(i) for i in shown & set(self.created))
+        self.ctx.expect(
+            not (200 <= exchange.status < 300 and leaked),
+            f"the second account's list filtered by the machine's address shows {leaked}",
+            exchange=exchange,
+            expected="none of this account's customers",
+            actual=leaked,
+            rule="transport.accounts",
+        )
+
     @precondition(lambda self: bool(self.created))
     @rule(limit=st.integers(min_value=1, max_value=5))
     def list_first_page(self, limit: int) -> None:
@@ -261,3 +302,10 @@ def part_sizes(examples: int) -> list[int]:
     """Split ``examples`` into parts of at most :data:`_PART_EXAMPLES`, as even as can be."""
     count = max(1, math.ceil(examples / _PART_EXAMPLES))
     return [examples // count + (i < examples % count) for i in range(count)]
+
+
+def _next_char(char: str) -> str:
+    for alphabet in ("0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"):
+        if char in alphabet:
+            return alphabet[(alphabet.index(char) + 1) % len(alphabet)]
+    return "0"
