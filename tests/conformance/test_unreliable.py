@@ -41,3 +41,52 @@ def test_the_clean_mock_passes_the_same_checks() -> None:
     with running_mock(api_keys=MOCK_KEYS) as url:
         result = run_against(url, _NOTICING)
     assert {r.check.id: r.status for r in result.results} == dict.fromkeys(_NOTICING, "passed")
+
+
+def _context() -> object:
+    from suite_helpers import SECRET_KEY, settings_for
+
+    from lotuspay_contract.conformance.client import LotusPayClient
+    from lotuspay_contract.conformance.suite import get_check
+    from lotuspay_contract.conformance.suite._context import CheckContext, Session
+
+    url = "http://127.0.0.1:9"  # never called: the examples below send nothing
+    session = Session(settings_for(url), LotusPayClient(url, SECRET_KEY))
+    return CheckContext(get_check("CUS-RT-002"), session)
+
+
+def _flaky_once(first: BaseException) -> object:
+    """A Hypothesis test that fails on its first call only: its replay passes (Flaky)."""
+    from hypothesis import Phase, given, settings
+    from hypothesis import strategies as st
+
+    calls: list[int] = []
+
+    @settings(database=None, phases=[Phase.generate], max_examples=5)
+    @given(st.integers())
+    def flaky(value: int) -> None:
+        calls.append(value)
+        if len(calls) == 1:
+            raise first
+
+    return flaky
+
+
+def test_a_failure_a_replay_does_not_repeat_is_the_finding() -> None:
+    from lotuspay_contract.conformance.suite._failure import CheckFailure
+    from lotuspay_contract.conformance.suite._unreliable import unreliable_as_findings
+
+    ctx = _context()
+    first = ctx.finding("the first answer: 404", actual=404)  # type: ignore[attr-defined]
+    with pytest.raises(CheckFailure) as caught, unreliable_as_findings(ctx):  # type: ignore[arg-type]
+        _flaky_once(first)()  # type: ignore[operator]
+    assert caught.value is first
+
+
+def test_an_unreliable_error_is_a_finding_not_a_crash() -> None:
+    from lotuspay_contract.conformance.suite._failure import CheckFailure
+    from lotuspay_contract.conformance.suite._unreliable import unreliable_as_findings
+
+    with pytest.raises(CheckFailure) as caught, unreliable_as_findings(_context()):  # type: ignore[arg-type]
+        _flaky_once(KeyError("id"))()  # type: ignore[operator]
+    assert "identical requests got different answers" in caught.value.message
