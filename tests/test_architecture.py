@@ -204,10 +204,7 @@ def test_tests_benchmarks_and_examples_use_the_one_import_name() -> None:
 
 #: KNOWN CYCLES, to be broken; each is an import statement (importer, imported module) left out
 #: of the graph. The integrator empties this after merging the branches that break them.
-KNOWN_CYCLE_IMPORTS = {
-    # suite/_stateful -> suite.checks (package) -> checks/stateful -> suite/_stateful: helper h7.
-    (f"{C}.suite._stateful", f"{C}.suite.checks.roundtrip"),
-}
+KNOWN_CYCLE_IMPORTS: set[tuple[str, str]] = set()
 
 
 def _packages_run_first(imported: str, importer: str) -> set[str]:

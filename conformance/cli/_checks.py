@@ -50,6 +50,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--level", type=str.upper, choices=_LEVELS, help="only the checks of this level"
     )
+    parser.add_argument(
+        "--rules",
+        action="store_true",
+        help="print the rule x path matrix instead: each [doc] and [conv] rule, the operations "
+        "and inputs it governs, the checks that can fail on it there (exit 1 on a MUST gap)",
+    )
     add_settings_arguments(parser, "checks")
     parser.set_defaults(handler=run)
 
@@ -154,6 +160,8 @@ def run(args: argparse.Namespace) -> int:
     except CheckPackError as exc:
         print(f"lotuspay-contract checks: error: {exc}", file=sys.stderr)
         return 2
+    if args.rules:  # the rule x path matrix (suite/_coverage.py)
+        return _print_rules(args.format)
     rows = catalogue(args.tier, args.level)
     if args.tier and args.format == "table":
         print(tier_line(args.tier))
@@ -164,3 +172,16 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_table(rows))
     return 0
+
+
+def _print_rules(output: str) -> int:
+    from dataclasses import asdict
+
+    from ..suite import coverage_matrix, render_matrix
+
+    rows = coverage_matrix()
+    if output == "json":
+        sys.stdout.write(json.dumps([asdict(r) for r in rows], indent=2) + "\n")
+    else:
+        sys.stdout.write(render_matrix(rows) + "\n")
+    return 1 if any(r.level == "MUST" and r.gaps for r in rows) else 0

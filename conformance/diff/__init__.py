@@ -15,7 +15,8 @@ print). The modules, bottom up:
 """
 
 from ._compare import Difference
-from ._operations import Operation, operations
+from ._generate import operations
+from ._operations import Operation
 from ._report import diff_report_data, render_diff_html, render_diff_text
 from ._runner import (
     DIFF_TIERS,
@@ -25,8 +26,8 @@ from ._runner import (
     Finding,
     Step,
     play_sequence,
-    run_diff,
 )
+from ._search import run_diff
 
 __all__ = [
     "DIFF_TIERS",

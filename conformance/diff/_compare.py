@@ -399,8 +399,9 @@ class _Comparison:
                     self.value(ref_items[t_label], t, where, prefix, "data")
             else:
                 known = t_label in self.tgt.ids and t_label in self.ref.ids
-                rule = "list.order" if known else self.list_rule(len(ref), len(tgt), prefix)
-                summary = "another order" if known else "another object"
+                moved = known and t_label in ref_items  # the same objects in another order
+                rule = "list.order" if moved else self.list_rule(len(ref), len(tgt), prefix, known)
+                summary = "another order" if moved else "another object"
                 self.add(join_pointer(where, "id"), r_label, t_label, rule, summary)
 
     def tied(self, a: Any, b: Any) -> bool:
@@ -411,7 +412,9 @@ class _Comparison:
                 return True
         return False
 
-    def list_rule(self, ref_len: int, tgt_len: int, prefix: str) -> str:
+    def list_rule(self, ref_len: int, tgt_len: int, prefix: str, ours: bool = False) -> str:
+        """The rule another page breaks; ``ours``: the target's object is one this sequence
+        created (so a paged, filtered list shows another page, not another filter)."""
         op = self.op
         limit = op.arg("limit")
         if limit is not None and tgt_len > limit:
@@ -420,6 +423,8 @@ class _Comparison:
             return "endpoints.list_bank_accounts" if prefix != "child_list" else "child_list.data"
         if op.arg("page") is not None and ref_len == 0:
             return "list.past_end"
+        if op.arg("page") is not None and (ours or tgt_len != ref_len):
+            return "list.page"
         if op.arg("email") is not None:
             return "list.email_filter"
         if op.arg("page") is not None:

@@ -9,6 +9,12 @@ other's customers through an email filter or an idempotency key.
 The PAN and an empty ``account_holder_name`` are never sent: whether a server takes them is left
 free (``customer_create.pan``, ``bank_account_create.account_holder_name.nonempty``), so one
 side would create what the other refuses and the two would no longer hold the same objects.
+
+Lists are scoped to this sequence: most list operations filter by one of the sequence's email
+slots, and creates share few slots, so a list holds only objects this sequence created and
+order, limit, paging and counts compare exactly. A ``pause`` waits for a new second on both
+sides' clocks: only ``created`` orders a list (``list.order``: same-second ties are free), so
+without it no order could be judged.
 """
 
 from __future__ import annotations
@@ -18,16 +24,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from hypothesis import strategies as st
-
 __all__ = [
     "BAD_REQUESTS",
+    "PAUSE_SECONDS",
     "Operation",
     "Request",
     "SideView",
     "body_text",
-    "operations",
-    "sequences",
 ]
 
 ACCOUNT_TYPES = ("savings", "current", "nre", "nro", "cc")
@@ -68,8 +71,9 @@ class Operation:
 
     ``kind`` is one of ``create_customer``, ``retrieve_customer``, ``retrieve_unknown``,
     ``list_customers``, ``create_bank_account``, ``list_bank_accounts``,
-    ``retrieve_bank_account`` and ``bad_request`` (``variant`` then names which, see
-    :data:`BAD_REQUESTS`); ``args`` holds the drawn values.
+    ``retrieve_bank_account``, ``pause`` (no request: the next create is a second later) and
+    ``bad_request`` (``variant`` then names which, see :data:`BAD_REQUESTS`); ``args`` holds
+    the drawn values.
     """
 
     kind: str
@@ -271,6 +275,11 @@ BAD_REQUESTS: dict[str, tuple[str, str]] = {
     "missing_field": ("request.limits", "a bank account without account_number"),
 }
 
+
+def _pause(op: Operation, side: SideView) -> None:
+    return None  # no request: the player waits before the next create
+
+
 _BUILDERS = {
     "create_customer": _create_customer,
     "retrieve_customer": _retrieve_customer,
@@ -280,94 +289,11 @@ _BUILDERS = {
     "list_bank_accounts": _list_bank_accounts,
     "retrieve_bank_account": _retrieve_bank_account,
     "bad_request": _bad_request,
+    "pause": _pause,
 }
 
-
-def _op(kind: str, variant: str = "", **args: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    names = sorted(args)
-    return st.tuples(*(args[n] for n in names)).map(
-        lambda values: Operation(kind, tuple(zip(names, values, strict=True)), variant)
-    )
-
-
-def sequences(*, max_size: int) -> st.SearchStrategy[list[Operation]]:
-    """Return a strategy for sequences of operations: up to three customers created first (so
-    that the rest has objects to work on), then up to ``max_size`` operations of any kind.
-
-    >>> len(sequences(max_size=4).example()) <= 7  # doctest: +SKIP
-    True
-    """
-    setup = st.lists(operations(creates_only=True), max_size=3)
-    rest = st.lists(operations(), min_size=1, max_size=max_size)
-    return st.tuples(setup, rest).map(lambda parts: [*parts[0], *parts[1]])
-
-
-def operations(*, creates_only: bool = False) -> st.SearchStrategy[Operation]:
-    """Return a strategy for one operation of a sequence (the simplest first, for shrinking);
-    with ``creates_only``, customer creates only.
-
-    >>> operations().example().kind in _BUILDERS  # doctest: +SKIP
-    True
-    """
-    from lotuspay_contract.strategies import ifsc_codes, indian_names, mobile_numbers
-
-    maybe = st.none
-    index = st.integers(0, 3)
-    slot = st.integers(0, 2)
-    names = st.one_of(
-        st.sampled_from(["Asha Verma", "Ravi Kumar"]),
-        indian_names(),
-        indian_names().map(lambda n: n + " Venkatanarasimharajuvaripeta"),  # past 32 chars
-    )
-    metadata = st.dictionaries(
-        st.sampled_from(["plan", "region", "ref"]), st.sampled_from(["gold", "south", "", "७"])
-    ).map(lambda d: tuple(sorted(d.items())))
-    customers = _op(
-        "create_customer",
-        name=st.one_of(maybe(), names),
-        email=st.one_of(maybe(), slot),
-        mobile=st.one_of(maybe(), mobile_numbers()),
-        phone=maybe(),
-        metadata=metadata,
-        form=st.booleans(),
-        idempotency=st.one_of(maybe(), slot),
-    )
-    if creates_only:
-        return customers
-    bank_accounts = _op(
-        "create_bank_account",
-        customer=index,
-        holder=st.one_of(st.just("Asha Verma"), indian_names()),
-        ifsc=st.one_of(st.just("HDFC0001234"), ifsc_codes()),
-        number=st.from_regex(r"\A[0-9]{5,18}\Z"),
-        account_type=st.sampled_from(ACCOUNT_TYPES),
-        idempotency=st.one_of(maybe(), slot),
-    )
-    lists = _op(
-        "list_customers",
-        limit=st.one_of(maybe(), st.integers(1, 3)),
-        page=st.one_of(maybe(), st.integers(1, 3)),
-        email=st.one_of(maybe(), slot),
-        unmatched=st.sampled_from([False, False, False, True]),
-    )
-    bad = st.sampled_from(sorted(BAD_REQUESTS)).flatmap(
-        lambda variant: _op("bad_request", variant, customer=index)
-    )
-    # Weighted towards creating: most operations need objects to work on.
-    return st.one_of(
-        customers,
-        customers,
-        customers,
-        bank_accounts,
-        bank_accounts,
-        lists,
-        lists,
-        _op("retrieve_customer", customer=index),
-        _op("list_bank_accounts", customer=index, limit=st.one_of(maybe(), st.integers(1, 2))),
-        _op("retrieve_bank_account", customer=index, account=index),
-        _op("retrieve_unknown", arbitrary=st.booleans()),
-        bad,
-    )
+#: How long a ``pause`` waits: past a whole second on any clock, whatever its offset.
+PAUSE_SECONDS = 1.05
 
 
 def body_text(request: Request) -> str | None:

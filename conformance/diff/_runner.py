@@ -11,22 +11,17 @@ client's timeouts and the run's deadline (:class:`DeadlineReached` ends it).
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
-from hypothesis.errors import Flaky
-
-from ..client import DeadlineReached, Exchange, LotusPayClient, RateLimit
-from ..errors import LotusPayContractError
+from ..client import Exchange, LotusPayClient, RateLimit
 from ..redact import remember_secret
 from ._compare import Answer, Difference, compare_answers, level_of_rule
 from ._normalise import label_ids, normalise
-from ._operations import Operation, sequences
+from ._operations import PAUSE_SECONDS, Operation
 from ._sides import Sequence, Side, View, shown
 
 __all__ = [
@@ -37,7 +32,6 @@ __all__ = [
     "Finding",
     "Step",
     "play_sequence",
-    "run_diff",
 ]
 
 
@@ -121,28 +115,21 @@ class DiffResult:
         return 1 if self.failures or self.stopped else 0
 
 
-class _Found(LotusPayContractError):
-    """A failing difference: fails the Hypothesis example, which is then shrunk."""
-
-    def __init__(self, finding: Finding) -> None:
-        super().__init__(finding.difference.kind)
-        self.finding = finding
-
-
-class _ShrinkingDone(BaseException):
-    """The tier's shrinking budget is spent: stop Hypothesis, keep the shortest so far."""
-
-
 class _Player:
     def __init__(self, ref: Side, tgt: Side, run_tag: str) -> None:
         self.ref, self.tgt, self.run_tag = ref, tgt, run_tag
         self.played = 0
+        self.sleep: Callable[[float], None] = time.sleep
+        self.clock: Callable[[], float] = time.monotonic
+        self.paused = False
+        self.last_create = -PAUSE_SECONDS
         self.secrets = {k for k in (ref.client.api_key, tgt.client.api_key) if k}
 
     def play(self, ops: list[Operation]) -> list[Step]:
         """Send ``ops`` to both sides in order; return the steps that sent requests."""
         self.played += 1
         sequence = Sequence(tag=f"{self.run_tag}{self.played}")
+        self.paused = False
         self.ref.state.reset()
         self.tgt.state.reset()
         steps: list[Step] = []
@@ -153,6 +140,12 @@ class _Player:
         return steps
 
     def step(self, number: int, op: Operation, sequence: Sequence) -> Step | None:
+        if op.kind == "pause":
+            self.paused = True  # waited for by the next create only: a pause alone costs nothing
+            return Step(number, repr(op), None, None, op=op)
+        if op.creates and self.paused:
+            self.paused = False
+            self.sleep(max(0.0, self.last_create + PAUSE_SECONDS - self.clock()))
         ref_request = op.request(View(self.ref, sequence))
         if ref_request is None:
             return None
@@ -162,6 +155,8 @@ class _Player:
         if tgt_request is None:  # the target lacks an object the reference made: shown before
             return Step(number, repr(op), shown_ref, None, op=op)
         tgt_ex, tgt_answer = self.tgt.send(tgt_request)
+        if op.creates:
+            self.last_create = self.clock()
         zero_based = self.tgt.state.page_offset
         if op.kind == "list_customers" and None not in (op.arg("page"), op.arg("email")):
             tgt_ex, tgt_answer = self.page_base(op, sequence, ref_answer, tgt_ex, tgt_answer)
@@ -279,102 +274,3 @@ def play_sequence(settings: DiffSettings, ops: list[Operation]) -> list[Step]:
     finally:
         ref.client.close()
         tgt.client.close()
-
-
-def run_diff(
-    settings: DiffSettings, *, progress: Callable[[str], None] | None = None
-) -> DiffResult:
-    """Run the diff; raise :class:`TargetError` when a side does not answer at all.
-
-    >>> result = run_diff(DiffSettings(url, key, ref_url, ref_key))  # doctest: +SKIP
-    >>> result.exit_code
-    0
-    """
-    started = time.monotonic()
-    result = DiffResult(settings)
-    ref, tgt = _sides(settings, started)
-    try:
-        for side in (ref, tgt):  # unreachable: a usage problem, not a difference
-            side.client.request("GET", "/v1/customers", params=[("limit", "1")])
-        _search(settings, _Player(ref, tgt, secrets.token_hex(3)), result, progress)
-    except DeadlineReached:
-        result.stopped = "deadline"
-    finally:
-        ref.client.close()
-        tgt.client.close()
-        result.requests = {"reference": ref.sent, "target": tgt.sent}
-        result.elapsed = time.monotonic() - started
-    return result
-
-
-def _search(
-    run: DiffSettings, player: _Player, result: DiffResult, progress: Callable[[str], None] | None
-) -> None:
-    tier = run.tier
-    found: set[str] = set()
-    others: dict[str, Finding] = {}
-    best: list[Finding] = []
-    calls = [0]
-
-    def judge(ops: list[Operation]) -> Finding | None:
-        """Play ``ops``; note the differences that do not fail; return the first that does."""
-        steps = player.play(ops)
-        result.sequences += 1
-        failing = None
-        for step in steps:
-            for difference in step.differences:
-                if difference.fails(run.strict):
-                    if failing is None and difference.kind not in found:
-                        failing = Finding(difference, steps[: step.number])
-                    continue
-                known = others.get(difference.kind)
-                if known is None or step.number < len(known.steps):
-                    others[difference.kind] = Finding(difference, steps[: step.number])
-        return failing
-
-    def attempt(ops: list[Operation]) -> None:
-        if best:
-            calls[0] += 1
-            if calls[0] > tier.shrink_calls or best[0].requests <= 1:
-                raise _ShrinkingDone()  # spent, or nothing shorter exists
-        failing = judge(ops)
-        if failing is None:
-            return
-        if not best:
-            # A head start for the shrinker: does the failing step show it alone, or after the
-            # sequence's first create?
-            alone = failing.steps[-1].op
-            creates = [op for op in ops if op.kind == "create_customer"][:1]
-            for candidate in ([alone], [*creates, alone]) if alone is not None else ():
-                again = judge(candidate)
-                if again is not None and again.difference.kind == failing.difference.kind:
-                    best[:] = [again]
-                    break
-        if not best or failing.requests <= best[0].requests:  # the later, the more shrunk
-            best[:] = [failing]
-        raise _Found(failing)
-
-    strategy = sequences(max_size=tier.max_steps)
-    test = given(strategy)(attempt)
-    test = settings(
-        max_examples=run.max_examples or tier.max_examples,
-        database=None,
-        deadline=None,
-        phases=(Phase.generate, Phase.shrink),
-        suppress_health_check=list(HealthCheck),
-        report_multiple_bugs=False,
-        verbosity=Verbosity.quiet,
-        print_blob=False,
-    )(test)
-    for round_number in range(tier.kinds):
-        best.clear()
-        calls[0] = 0
-        with contextlib.suppress(_Found, _ShrinkingDone, Flaky):
-            seed(run.seed + round_number)(test)()
-        if not best:
-            break
-        result.failures.append(best[0])
-        found.add(best[0].difference.kind)
-        if progress is not None:
-            progress(f"found: {best[0].difference.kind} in {best[0].requests} steps")
-    result.others = [f for k, f in sorted(others.items()) if k not in found]

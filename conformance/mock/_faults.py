@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from types import MappingProxyType
 
+from ._isolation_faults import leak_faults, lost_create_fault
 from ._layer import Fault
+from ._leak_rewrites import KeylessBankAccounts, bank_form_type_default
 from ._rewrites import (
     FirstKeyPerMode,
     LastKeyDefault,
@@ -31,6 +33,7 @@ from ._rewrites import (
     drop_header,
     drop_query,
     each_param,
+    email_prefix_match,
     embeds_oldest,
     error_param_dropped,
     error_type_dropped,
@@ -45,6 +48,7 @@ from ._rewrites import (
     not_found_as_400,
     object_capitalised,
     oldest_first,
+    pages_overlap,
     quietly,
     replay_as_200,
     retrieve_drops_metadata,
@@ -167,12 +171,26 @@ def _catalogue() -> list[Fault]:
             request=quietly(drop_query("page")),
         ),
         Fault(
+            name="page_overlap",
+            detected_by="CUS-LIST-003",
+            rule="list: walking the pages yields every object exactly once [doc]",
+            description="each page after the first starts with the last object of the one before",
+            around=pages_overlap,
+        ),
+        Fault(
             name="email_filter_ignored",
             detected_by="CUS-LIST-005",
             also_caught_by=("CUS-IDEM-002", "CUS-LIST-006"),
             rule="list all customers: email filters by exact address [doc]",
             description="the email filter is ignored",
             request=quietly(drop_query("email")),
+        ),
+        Fault(
+            name="email_filter_prefix",
+            detected_by="CUS-VAR-001",
+            rule="list all customers: email filters by exact address [doc]",
+            description="the email filter matches every address that starts with the value",
+            around=email_prefix_match,
         ),
         Fault(
             name="email_no_match_empty",
@@ -487,6 +505,22 @@ def _catalogue() -> list[Fault]:
             description="any well-formed key is accepted, issued or not (a fresh empty account)",
             app_settings={"accept_any_key": True},
         ),
+        Fault(
+            name="bank_accounts_keyless",
+            detected_by="CUS-HTTP-007",
+            rule="transport.auth: a request without a valid key gets 401 [doc]",
+            description="the bank account paths run any request as the first key seen",
+            request=quietly(KeylessBankAccounts()),
+        ),
+        Fault(
+            name="bank_account_form_type_lost",
+            detected_by="CUS-BANK-009",
+            rule="transport.encodings: form and JSON bodies are read alike [doc]",
+            description="a form-encoded bank account create loses account_type (savings)",
+            request=quietly(bank_form_type_default),
+        ),
+        *leak_faults(),
+        lost_create_fault(),
     ]
 
 

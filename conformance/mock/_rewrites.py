@@ -362,3 +362,42 @@ async def embeds_oldest(exchange: Exchange, call_app: Callable[[Exchange], Any])
             break
     child["data"] = every[-10:]  # newest first: the last ten are the oldest
     return reply
+
+
+async def pages_overlap(exchange: Exchange, call_app: Callable[[Exchange], Any]) -> Reply:
+    """Page ``p > 1`` starts one object early (an offset of ``(p - 1) * limit - 1``): the last
+    object of each page shows again first on the next."""
+    query = dict(exchange.query)
+    page, limit = query.get("page", "1"), query.get("limit", "100")
+    if not (_is_list(exchange) and page.isdigit() and int(page) > 1 and limit.isdigit()):
+        whole: Reply = await call_app(exchange)
+        return whole
+    rest = [(k, v) for k, v in exchange.query if k != "page"]
+    before: Reply = await call_app(
+        Exchange("GET", exchange.path, [*rest, ("page", str(int(page) - 1))], exchange.headers, b"")
+    )
+    reply: Reply = await call_app(exchange)
+    previous = before.document.get("data") if isinstance(before.document, dict) else None
+    data = reply.document.get("data") if isinstance(reply.document, dict) else None
+    if isinstance(previous, list) and isinstance(data, list) and previous:
+        reply.document["data"] = [previous[-1], *data][: int(limit)]
+    return reply
+
+
+async def email_prefix_match(exchange: Exchange, call_app: Callable[[Exchange], Any]) -> Reply:
+    """The email filter is ``LIKE 'value%'``: every address starting with the value matches."""
+    value = dict(exchange.query).get("email")
+    if not (value and exchange.method == "GET" and exchange.path.rstrip("/") == _CUSTOMERS):
+        exact: Reply = await call_app(exchange)
+        return exact
+    query = [("limit", "100")]
+    every: Reply = await call_app(Exchange("GET", exchange.path, query, exchange.headers, b""))
+    data = every.document.get("data") if isinstance(every.document, dict) else None
+    found = [
+        i for i in data or [] if isinstance(i, dict) and str(i.get("email", "")).startswith(value)
+    ]
+    if not found:
+        missing: Reply = await call_app(exchange)
+        return missing
+    every.document["data"] = found[: int(dict(exchange.query).get("limit", "100") or 100)]
+    return every

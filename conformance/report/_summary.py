@@ -136,6 +136,23 @@ def _status_in(result: RunResult, check_id: str) -> str | None:
     return next((r.status for r in result.results if r.check.id == check_id), None)
 
 
+def _isolation_note(result: RunResult) -> list[str]:
+    """First of all: isolation judged nothing without a second account's key (a run that leaks
+    across accounts would otherwise look clean)."""
+    unjudged = [
+        r.check.id
+        for r in result.results
+        if r.check.family == "isolation" and r.status == "not_exercised"
+    ]
+    if not unjudged:
+        return []
+    return [
+        f"NOTE account isolation was not exercised ({', '.join(unjudged)}): it needs a second "
+        "account's key (--second-api-key)",
+        "",
+    ]
+
+
 def render_summary(
     result: RunResult, *, quiet: bool = False, statuses: Mapping[str, str] | None = None
 ) -> str:
@@ -143,7 +160,9 @@ def render_summary(
     gives the counts alone. ``statuses`` (check id -> status) overrides a check's status: the
     report's, after a baseline made some failures ``known``."""
     overlay = statuses or {}
-    lines = [] if quiet else [f"{'status':<6} {'check':<14} {'level':<6} {'found':>5}  title"]
+    lines = _isolation_note(result)
+    if not quiet:
+        lines.append(f"{'status':<6} {'check':<14} {'level':<6} {'found':>5}  title")
     for each in () if quiet else result.results:
         found = str(len(each.findings)) if each.findings else ""
         shown = each.status in ("skipped", "not_exercised") and each.reason

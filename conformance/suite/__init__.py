@@ -16,6 +16,7 @@ from ._context import (
     Session,
     Tier,
 )
+from ._coverage import RuleCoverage, coverage_matrix, render_matrix
 from ._failure import CheckFailure
 from ._operations import OPERATION_IDS, check_operations, unknown_operations
 from ._packs import ENTRY_POINT_GROUP, CheckPackError, load_checks
@@ -77,6 +78,7 @@ __all__ = [
     "MainKeyRefused",
     "NotExercised",
     "Rule",
+    "RuleCoverage",
     "RunResult",
     "RunSettings",
     "Session",
@@ -85,12 +87,14 @@ __all__ = [
     "all_checks",
     "check_operations",
     "close_session",
+    "coverage_matrix",
     "get_check",
     "load_checks",
     "max_duration_for",
     "new_run_id",
     "notices_for",
     "open_session",
+    "render_matrix",
     "response_check",
     "response_result",
     "rule_tags",

@@ -19,6 +19,7 @@ from ._evidence import Evidence, NotExercised
 from ._failure import CheckFailure
 from ._operations import judges
 from ._registry import RULE_TAGS, Check, level_of
+from ._unreliable import unreliable_as_findings
 
 __all__ = [
     "RUN_METADATA_KEY",
@@ -330,8 +331,7 @@ class CheckContext:
     ) -> None:
         """Run ``test`` on the ``explicit`` values, then on examples of a Hypothesis
         ``strategy``: as many as the tier says, from the run's seed. Shrinking (more requests,
-        smaller examples) only in the deep tier.
-        """
+        smaller examples) only in the deep tier."""
         from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
         from hypothesis import example as explicit_example
 
@@ -355,7 +355,8 @@ class CheckContext:
 
         for value in reversed(explicit):
             run = explicit_example(value)(run)
-        run()
+        with unreliable_as_findings(self):  # a replay that passes: the first failure stands
+            run()
 
     # -- making test data -------------------------------------------------------------------
 

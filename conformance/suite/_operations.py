@@ -16,6 +16,7 @@ __all__ = [
     "DOCUMENTED_STATUSES",
     "OPERATION_IDS",
     "UNDOCUMENTED",
+    "check_inputs",
     "check_operations",
     "judges",
     "operation_id",
@@ -126,6 +127,8 @@ _BY_FAMILY: Final = {
     "errors": frozenset({"retrieveCustomer", "retrieveBankAccount"}),
     "auth": frozenset({"listCustomers", "retrieveCustomer"}),
     "idempotency": frozenset({"createCustomer", "createBankAccount"}),
+    "isolation": _ALL,
+    "boundaries": frozenset({"listCustomers"}),
     "bank_accounts": _BANK,
     "robustness": frozenset({"createCustomer"}),
     "request_rules": frozenset({"createCustomer", "createBankAccount"}),
@@ -142,6 +145,13 @@ _BY_CHECK: Final = {
     "CUS-SEM-004": frozenset({"retrieveCustomer", "listBankAccounts"}),
     "CUS-ERR-003": _ALL,
     "CUS-BANK-008": frozenset({"retrieveCustomer", "createBankAccount"}),
+    "CUS-ISO-001": frozenset(
+        {"retrieveCustomer", "listCustomers", "listBankAccounts", "retrieveBankAccount"}
+    ),
+    "CUS-ISO-002": frozenset({"createBankAccount", "listBankAccounts"}),
+    "CUS-ISO-003": frozenset({"createCustomer"}),
+    "CUS-ISO-004": frozenset({"retrieveBankAccount", "listBankAccounts"}),
+    "CUS-BANK-009": frozenset({"createBankAccount"}),
 }
 
 
@@ -153,3 +163,28 @@ def check_operations(check: Check) -> frozenset[str]:
 def unknown_operations(ids: Iterable[str]) -> list[str]:
     """Return the ids in ``ids`` that are no OpenAPI operation id."""
     return [i for i in ids if i not in _ALL]
+
+
+# -- which inputs a check sends -------------------------------------------------------------------
+
+#: Every input a path may name (``_coverage``): the encodings, the email filter, the second
+#: account's key, and methods no operation documents.
+INPUTS: Final = frozenset({"json", "form", "email", "other account", "undocumented"})
+_LIST_EMAIL: Final = frozenset({"email"})  # the list checks scope their lists by their own address
+_INPUTS_BY_CHECK: Final[dict[str, frozenset[str]]] = {
+    "CUS-RT-003": frozenset({"form"}),
+    "CUS-BANK-009": frozenset({"form"}),
+    "CUS-HTTP-006": frozenset({"undocumented"}),
+    "CUS-AUTH-003": frozenset({"other account"}),
+    **{f"CUS-LIST-00{n}": _LIST_EMAIL for n in range(1, 9)},
+    **{f"CUS-VAR-00{n}": _LIST_EMAIL for n in range(1, 3)},
+    **{f"CUS-ISO-00{n}": frozenset({"other account"}) for n in range(1, 5)},
+}
+
+
+def check_inputs(check: Check) -> frozenset[str]:
+    """Return the inputs ``check`` sends beyond JSON bodies; a response check judges every
+    answer of the run, whatever its input."""
+    if check.kind == "response":
+        return INPUTS
+    return frozenset({"json"}) | _INPUTS_BY_CHECK.get(check.id, frozenset())

@@ -52,9 +52,11 @@ FAMILIES: dict[str, str] = {
     "errors": "404s and the error object",
     "auth": "keys: missing, malformed, other accounts, live/test separation",
     "idempotency": "Idempotency-Key replays",
+    "isolation": "every read, write and remembered key tried from another account or customer",
     "bank_accounts": "bank account create, retrieve, list, masking, child list",
     "robustness": "malformed and hostile bodies get 4xx, never 5xx",
     "request_rules": "every documented request limit is enforced",
+    "boundaries": "near-misses of a filter value, limits at both ends (derived variants)",
     "stateful": "a rule-based state machine against a model",
     "fuzz": "Schemathesis on the OpenAPI document",
 }

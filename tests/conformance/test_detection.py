@@ -76,3 +76,61 @@ def test_fault_fails_its_check(fault: str) -> None:
     else:
         assert verdict.status == "warned", f"SHOULD fault {fault}: {verdict.status}"
     assert any(f.check_id == check_id for f in verdict.findings)
+
+
+#: The isolation checks: every path that reaches an object, tried from the second account.
+_ISOLATION = ["CUS-ISO-001", "CUS-ISO-002", "CUS-ISO-003", "CUS-ISO-004"]
+
+
+def test_every_path_that_reaches_an_object_has_a_leak_fault() -> None:
+    from lotuspay_contract.conformance.mock._leak_rewrites import LEAK_PATHS
+
+    leaks = {name for name in FAULTS if name.startswith("leak_")}
+    assert {f"leak_{path}" for path in LEAK_PATHS} <= leaks
+    assert {"leak_idempotency_key", "leak_bank_account_any_customer"} <= leaks
+
+
+@pytest.mark.parametrize("fault", [name for name in FAULTS if name.startswith("leak_")])
+def test_a_leak_names_the_path_and_both_accounts_masked(fault: str) -> None:
+    with running_mock(api_keys=MOCK_KEYS, faults=[fault]) as url:
+        result = run_against(url, _ISOLATION)
+    verdicts = {r.check.id: r for r in result.results}
+    caught = verdicts[FAULTS[fault].detected_by]
+    assert caught.status == "failed", fault
+    assert result.exit_code == 1
+    message = caught.findings[0].message
+    assert "/v1/customers" in message
+    if fault != "leak_bank_account_any_customer":  # within one account: no second account
+        assert "account A (--api-key sk_test_****)" in message
+        assert "account B (--second-api-key sk_test_****)" in message
+    for key in MOCK_KEYS:
+        assert key not in message
+        assert key[8:] not in message
+
+
+def test_the_clean_mock_passes_every_isolation_check() -> None:
+    with running_mock(api_keys=MOCK_KEYS) as url:
+        result = run_against(url, _ISOLATION)
+    assert {r.check.id: r.status for r in result.results} == dict.fromkeys(_ISOLATION, "passed")
+
+
+def test_without_a_second_key_the_isolation_checks_are_not_exercised() -> None:
+    from dataclasses import replace
+
+    from suite_helpers import settings_for
+
+    from lotuspay_contract.conformance.suite._runner import run_suite, select_checks
+
+    with running_mock(api_keys=MOCK_KEYS) as url:
+        settings = replace(settings_for(url), second_key=None)
+        result = run_suite(settings, checks=select_checks(_ISOLATION, "smoke"))
+    statuses = {r.check.id: r.status for r in result.results}
+    assert statuses["CUS-ISO-001"] == "not_exercised", statuses
+    assert statuses["CUS-ISO-002"] == "not_exercised", statuses
+    assert statuses["CUS-ISO-003"] == "not_exercised", statuses
+    from lotuspay_contract.conformance.report import render_summary
+
+    for quiet in (False, True):
+        first = render_summary(result, quiet=quiet).splitlines()[0]
+        assert first.startswith("NOTE account isolation was not exercised"), first
+        assert "--second-api-key" in first

@@ -14,9 +14,11 @@ from __future__ import annotations
 from . import (  # noqa: F401  (importing a family module registers its checks)
     auth,
     bank_accounts,
+    boundaries,
     errors,
     fuzz,
     idempotency,
+    isolation,
     lists,
     request_rules,
     robustness,

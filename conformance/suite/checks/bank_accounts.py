@@ -18,6 +18,7 @@ from .lists import expect_newest_first
 __all__ = [
     "check_bank_account_crud",
     "check_bank_account_in_child_list",
+    "check_bank_account_json_form_equivalent",
     "check_bank_account_list_newest_first",
     "check_bank_account_list_pages",
     "check_bank_account_owner",
@@ -321,4 +322,34 @@ def check_bank_accounts_embedded_most_recent(ctx: CheckContext) -> None:
             expected=_EMBEDDED + 1,
             actual=count,
             rule="child_list.total_count.all",
+        )
+
+
+@scenario_check(
+    "CUS-BANK-009",
+    "JSON and form bodies create equivalent bank accounts",
+    "transport.encodings",
+)
+def check_bank_account_json_form_equivalent(ctx: CheckContext) -> None:
+    customer = _fixture(ctx)["customer"]["id"]
+    path = f"/v1/customers/{customer}/bank_accounts"
+    # Not the first of the enum: a form body read wrongly often falls back to the first value.
+    kind = ctx.rng.choice(("current", "nre", "nro", "cc"))
+    params = {**ctx.bank_account_params(), "account_type": kind}
+    answers = {}
+    for encoding in ("json", "form"):
+        if encoding == "json":
+            exchange = ctx.client.request("POST", path, json_body=params)
+        else:
+            exchange = ctx.client.request("POST", path, form=list(params.items()))
+        answers[encoding] = (exchange, ctx.body(exchange, 200, what=f"a {encoding} create"))
+    exchange, by_form = answers["form"]
+    by_json = answers["json"][1]
+    for key in (*_STORED, "account_last4", "customer"):
+        ctx.expect_field(
+            by_form,
+            key,
+            by_json.get(key) if isinstance(by_json, dict) else None,
+            f"{key} differs between a JSON and a form create of the same bank account",
+            exchange=exchange,
         )

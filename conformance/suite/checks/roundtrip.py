@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...client import Exchange
 from .._context import CheckContext
 from .._registry import scenario_check
+from .._stored import STORED, expect_stored, retrieve_created
 
 __all__ = [
     "check_create_retrieve_equal",
@@ -23,35 +23,8 @@ __all__ = [
     "check_params_stored",
 ]
 
-#: The customer attributes a create sets or a retrieve must repeat (spec: the customer object).
-_STORED = ("name", "email", "identification", "mobile", "phone", "metadata")
+_STORED = STORED
 _STABLE = ("id", "object", "created", "livemode", *_STORED, "description")
-
-
-def expect_stored(
-    ctx: CheckContext, params: dict[str, Any], body: Any, exchange: Exchange, what: str
-) -> None:
-    """Report each parameter that is not in ``body`` as sent (contract: request.stored, a
-    convention). A metadata key sent with ``""`` may be unset (request.metadata_unset): it may
-    come back as ``""`` or not at all."""
-    for key in _STORED:
-        if key not in params:
-            continue
-        got = body.get(key) if isinstance(body, dict) else None
-        wanted = params[key]
-        if key == "metadata" and isinstance(wanted, dict) and isinstance(got, dict):
-            unset = {k for k, v in wanted.items() if v == ""}
-            wanted = {k: v for k, v in wanted.items() if k not in unset}
-            got = {k: v for k, v in got.items() if not (k in unset and v == "")}
-        if got != wanted:
-            ctx.report(
-                f"{what}: {key} does not come back as sent",
-                exchange=exchange,
-                pointer=f"/{key}",
-                expected=wanted,
-                actual=got,
-                rule="request.stored",
-            )
 
 
 def _with_run_metadata(ctx: CheckContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -95,8 +68,8 @@ def check_params_stored(ctx: CheckContext) -> None:
         params = _with_run_metadata(ctx, params)
         exchange, body = ctx.create_customer(params)
         expect_stored(ctx, params, body, exchange, "create answer")
-        again = ctx.client.request("GET", f"/v1/customers/{body['id']}")
-        expect_stored(ctx, params, ctx.body(again, 200, what="retrieve"), again, "retrieve")
+        again, got = retrieve_created(ctx, body["id"], "retrieve")
+        expect_stored(ctx, params, got, again, "retrieve")
 
     # A long name catches a short column (VARCHAR(32)); realistic Indian names run long.
     long_names = {"name": "Venkata Lakshmi Narasimha Subrahmanya Sastry Chilakamarthi"}

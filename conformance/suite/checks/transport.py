@@ -1,6 +1,7 @@
 """Transport checks, run on every response: JSON everywhere, documented statuses, no 5xx.
 
-Contract (docs/contract.md): transport.json, errors.statuses, errors.no_5xx, client.limits.
+Contract (docs/contract.md): transport.json, errors.statuses, errors.no_5xx, client.limits;
+transport.auth on every documented operation (CUS-HTTP-007).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from .._registry import response_check, scenario_check
 __all__ = [
     "check_bounded_answer",
     "check_documented_status",
+    "check_every_operation_needs_a_key",
     "check_json_body",
     "check_no_5xx",
     "check_not_acceptable_406",
@@ -149,3 +151,30 @@ def check_undocumented_methods(ctx: CheckContext) -> None:
             expected="404 or 405",
             actual=exchange.status,
         )
+
+
+@scenario_check(
+    "CUS-HTTP-007",
+    "Every documented operation without a valid key gets 401",
+    "transport.auth",
+)
+def check_every_operation_needs_a_key(ctx: CheckContext) -> None:
+    # The auth checks try the customer paths; a handler that forgets authentication is as likely
+    # on the others, so each documented operation is tried with no key and a never-issued one.
+    customer = ctx.shared_customer()["id"]
+    unissued = "sk_test_" + "".join(
+        ctx.rng.choice("abcdefghijkmnpqrstuvwxyz23456789") for _ in range(24)
+    )
+    bank = f"/v1/customers/{customer}/bank_accounts"
+    requests: list[tuple[str, str, dict[str, str] | None]] = [
+        ("POST", "/v1/customers", ctx.customer_params("auth")),
+        ("GET", "/v1/customers", None),
+        ("GET", f"/v1/customers/{customer}", None),
+        ("POST", bank, ctx.bank_account_params()),
+        ("GET", bank, None),
+        ("GET", f"{bank}/BA0000ZZZZZZ00", None),
+    ]
+    for method, path, body in requests:
+        for key, what in ((None, "no key"), (unissued, "a never-issued key")):
+            exchange = ctx.client.request(method, path, json_body=body, key=key)
+            ctx.expect_error(exchange, 401, f"{method} {path} with {what}")
