@@ -153,7 +153,7 @@ class LotusPayClient:
         self._closed = False
         self._pools: list[tuple[asyncio.AbstractEventLoop, httpx.AsyncClient]] = []
         self._local = threading.local()
-        self._pool()  # the creating thread's pool, made now as before
+        # Pools are made on a thread's first request: a client that never sends holds no loop.
 
     def _pool(self) -> tuple[asyncio.AbstractEventLoop, httpx.AsyncClient]:
         """Return the calling thread's event loop and connection pool, made on first use.

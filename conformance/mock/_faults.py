@@ -448,7 +448,6 @@ def _catalogue() -> list[Fault]:
                 "CUS-REQ-002",
                 "CUS-ROB-001",
                 "CUS-RT-004",
-                "CUS-STATE-001",
             ),
             rule="errors: client input never causes a 5xx [doc]",
             description="bodies with non-ASCII text (Indic names) answer 500 (a latin-1 codec)",

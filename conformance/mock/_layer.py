@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode
 
-from ._requests import MAX_BODY_BYTES
+from ._buffered import read_body
 
 __all__ = ["CallApp", "Exchange", "Fault", "FaultLayer", "Reply", "Rewrite"]
 
@@ -131,7 +131,7 @@ class FaultLayer:
                 scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
             ),
             headers={k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]},
-            body=await _read_all(receive),
+            body=await read_body(receive),
         )
         for fault in self.faults:
             if fault.request is not None:
@@ -202,22 +202,6 @@ def _wrap(around: Callable[[Exchange, CallApp], Awaitable[Reply]], inner: CallAp
         return await around(exchange, inner)
 
     return handler
-
-
-async def _read_all(receive: Receive) -> bytes:
-    # Keep one byte past the app's limit: enough for it to answer 413, not a memory hog.
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")[: MAX_BODY_BYTES + 1 - size]
-        size += len(chunk)
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
 
 
 async def _send_reply(send: Send, reply: Reply) -> None:

@@ -331,7 +331,9 @@ def check_bank_accounts_embedded_most_recent(ctx: CheckContext) -> None:
     "transport.encodings",
 )
 def check_bank_account_json_form_equivalent(ctx: CheckContext) -> None:
-    customer = _fixture(ctx)["customer"]["id"]
+    # Its own customer: the run's shared one must keep exactly one bank account (CUS-BANK-004).
+    _, created = ctx.create_customer()
+    customer = created["id"]
     path = f"/v1/customers/{customer}/bank_accounts"
     # Not the first of the enum: a form body read wrongly often falls back to the first value.
     kind = ctx.rng.choice(("current", "nre", "nro", "cc"))
