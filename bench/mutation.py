@@ -4,7 +4,8 @@ Not a test (it takes about 20 minutes): cosmic-ray (a well-kept mutation tool; i
 its mutate-and-restore and its session database are used as they are) plants one bug at a time in
 the mock's request handling, store and rendering; the suite is the test: ``lotuspay-contract run``
 against the embedded (mutated) mock, the smoke tier first, then the standard tier for survivors.
-A run that exits non-zero (a failing check, a crash, a mock that no longer starts) kills the
+A run that exits non-zero (a failing check, MUST or, with the default --strict, SHOULD; a crash; a
+mock that no longer starts) kills the
 mutant; a run past the time-out kills it as "timed out".
 
 It samples: a seeded subset of the mutation sites (a site is a module and a position; one operator
@@ -80,11 +81,16 @@ class Outcome:
     reason: str = ""
 
 
+#: A SHOULD finding is a detection too: the suite runs with --strict (``--no-strict`` counts only
+#: MUST failures as kills). MAY findings never fail a run, so they never kill a mutant.
+STRICT = ["--strict"]
+
+
 def _suite_command(copy: Path, tier: str, seed: int) -> str:
     """The test command cosmic-ray runs: the suite against the copy's embedded mock."""
     return (
         f"env --chdir={copy} PYTHONPATH={copy} PYTHONDONTWRITEBYTECODE=1 {sys.executable} -m "
-        f"lotuspay_contract.conformance.cli run --tier {tier} --seed {seed} -q"
+        f"lotuspay_contract.conformance.cli run --tier {tier} --seed {seed} -q {' '.join(STRICT)}"
     )
 
 
@@ -284,7 +290,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--session", type=Path, help="cosmic-ray session file (default: temp)")
     parser.add_argument("--out", type=Path, default=Path("mutation-survivors.toml"))
     parser.add_argument("--modules", nargs="*", default=list(MODULES))
+    parser.add_argument(
+        "--strict",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="a SHOULD finding kills a mutant too (default); --no-strict: MUST failures only",
+    )
     args = parser.parse_args(argv)
+    STRICT[:] = ["--strict"] if args.strict else []
 
     entries = load_equivalents()
     started = time.monotonic()
