@@ -25,20 +25,12 @@ import jinja2
 from ..errors import LotusPayContractError
 from ..redact import mask_key, redact
 from ..suite import DEADLINE_REASON
+from ._statuses import REPORT_STATUSES
 from ._templates import template_environment
 
 __all__ = ["NotAReport", "render_html", "write_html_report"]
 
-_STATUSES: Final = (
-    "passed",
-    "failed",
-    "error",
-    "warned",
-    "noted",
-    "not_exercised",
-    "skipped",
-    "known",  # h4: a failure a baseline lists (report/_baseline.py); it does not fail the run
-)
+_STATUSES: Final = REPORT_STATUSES
 # Words, not only colours, carry the verdict, so the page reads the same without colour vision.
 _LABELS: Final = {
     "passed": "pass",

@@ -19,22 +19,13 @@ from typing import Any, Final
 from ..errors import LotusPayContractError
 from ..redact import redact_data
 from ..suite import DEADLINE_REASON, all_checks
+from ._statuses import REPORT_STATUSES
 
 __all__ = ["MAX_FINDINGS", "MergeError", "merge_reports", "report_exit_code"]
 
 #: Findings kept per check, as a run keeps them.
 MAX_FINDINGS: Final = 20
-# "known": a failure a baseline lists (see _baseline.py).
-_STATUSES: Final = (
-    "passed",
-    "failed",
-    "error",
-    "warned",
-    "noted",
-    "not_exercised",
-    "skipped",
-    "known",
-)
+_STATUSES: Final = REPORT_STATUSES
 # For a response check, the status of the merged entry: the first of these any part has.
 _WORST_FIRST: Final = (
     "failed",
