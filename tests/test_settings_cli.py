@@ -176,3 +176,44 @@ def test_the_printed_rerun_line_run_again_gives_the_same_verdicts(
     assert _verdicts(first)["CUS-SHAPE-001"] == "failed"
     seeds = {json.loads(p.read_text(encoding="utf-8"))["seed"] for p in (first, again)}
     assert len(seeds) == 1
+
+
+def test_the_rerun_line_pasted_into_a_shell_with_the_key_exported_reproduces(
+    tmp_path: Path,
+) -> None:
+    """Against a target (the key as "$LOTUSPAY_API_KEY" in the line): sh expands it."""
+    from lotuspay_contract.conformance.mock import running_mock
+
+    first = tmp_path / "first.json"
+    env = {**os.environ, "LOTUSPAY_API_KEY": KEY, "LOTUSPAY_CONFIG": "none"}
+    with running_mock(api_keys=[KEY], faults=["created_milliseconds"]) as url:
+        cli = [sys.executable, "-m", "lotuspay_contract.conformance.cli"]
+        argv = ["run", "--base-url", str(url), "--checks", "cus-shape-001,CUS-RT-001"]
+        done = subprocess.run(
+            [*cli, *argv, "--tier", "smoke", "--report-json", str(first)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 1, done.stdout + done.stderr
+        rerun = [ln for ln in done.stdout.splitlines() if ln.startswith("rerun: ")]
+        assert len(rerun) == 1, done.stdout
+        line = rerun[0].removeprefix("rerun: ")
+        assert KEY not in line
+        assert '"$LOTUSPAY_API_KEY"' in line
+        # The line as a person pastes it, with the CLI found the way this test found it.
+        command = line.replace("lotuspay-contract", shlex.join(cli), 1)
+        again = tmp_path / "again.json"
+        shell = subprocess.run(
+            ["sh", "-c", f"{command} --report-json {shlex.quote(str(again))}"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+    assert shell.returncode == 1, shell.stdout + shell.stderr
+    assert _verdicts(again) == _verdicts(first)
+    assert _verdicts(first)["CUS-SHAPE-001"] == "failed"
