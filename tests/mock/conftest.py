@@ -1,9 +1,9 @@
-"""Shared pieces of the mock tests: in-process clients. The ``lotuspay_mock`` fixture comes
-from our pytest plugin (entry point ``pytest11: lotuspay``), as it does for other repos."""
+"""Shared pieces of the mock tests: in-process clients, and a module's own mock over a socket
+that takes any key (the plugin's ``lotuspay_mock`` is tested in tests/client_harness)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -42,7 +42,12 @@ async def client(make_client: ClientFactory) -> AsyncIterator[httpx.AsyncClient]
         yield c
 
 
-@pytest.fixture(scope="session")
-def lotuspay_mock_options() -> dict[str, Any]:
-    """The session mock serves tests that are not about authentication: any key is an account."""
-    return {"accept_any_key": True}
+@pytest.fixture(scope="module")
+def any_key_mock() -> Iterator[str]:
+    """A mock of the module's own that takes any well-formed key as an account: tests that send
+    keys of their own must not depend on which options the session's ``lotuspay_mock`` was
+    first made with in this worker (a worker runs tests of every folder)."""
+    from lotuspay_contract.conformance.mock import running_mock
+
+    with running_mock(accept_any_key=True) as url:
+        yield str(url)

@@ -38,8 +38,8 @@ SETTINGS = settings(
 
 
 @pytest.fixture
-def base_url(lotuspay_mock: str) -> str:
-    return lotuspay_mock
+def base_url(any_key_mock: str) -> str:
+    return any_key_mock
 
 
 @schema.parametrize()
@@ -60,8 +60,8 @@ class StatefulMock(APIWorkflow):  # type: ignore[misc, valid-type]
         return {"base_url": self.base_url_value, "timeout": 10}
 
 
-def test_stateful_workflows(lotuspay_mock: str) -> None:
-    StatefulMock.base_url_value = lotuspay_mock
+def test_stateful_workflows(any_key_mock: str) -> None:
+    StatefulMock.base_url_value = any_key_mock
     StatefulMock.run(
         settings=settings(
             max_examples=15,

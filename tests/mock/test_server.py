@@ -134,14 +134,14 @@ def test_running_mock_yields_a_live_url_and_stops() -> None:
         httpx.get(f"{url}/v1/customers", timeout=1.0)
 
 
-def test_concurrent_creates_on_loopback(lotuspay_mock: str) -> None:
+def test_concurrent_creates_on_loopback(any_key_mock: str) -> None:
     """8 clients x 200 creates, every 10th with a key shared by all clients."""
     key = "sk_test_concurrency00000000000"
     clients, creates, shared_every = 8, 200, 10
     results: list[list[tuple[int, str, bool]]] = [[] for _ in range(clients)]
 
     def work(n: int) -> None:
-        with httpx.Client(base_url=lotuspay_mock, auth=(key, ""), timeout=TIMEOUT) as client:
+        with httpx.Client(base_url=any_key_mock, auth=(key, ""), timeout=TIMEOUT) as client:
             for i in range(creates):
                 shared = i % shared_every == 0
                 headers = {"idempotency-key": f"shared-{i}" if shared else f"own-{n}-{i}"}
@@ -162,7 +162,7 @@ def test_concurrent_creates_on_loopback(lotuspay_mock: str) -> None:
     assert len(shared_ids) == creates // shared_every  # one object per shared key
     assert len(set(own_ids)) == len(own_ids)
     expected = len(own_ids) + len(shared_ids)
-    with httpx.Client(base_url=lotuspay_mock, auth=(key, ""), timeout=TIMEOUT) as client:
+    with httpx.Client(base_url=any_key_mock, auth=(key, ""), timeout=TIMEOUT) as client:
         listing = checked(client.get("/v1/customers?limit=1"), "customer_list")
         assert listing["total_count"] == expected
         for customer_id in [*shared_ids, *own_ids[::50]]:
