@@ -30,7 +30,6 @@ from ._templates import template_environment
 
 __all__ = ["NotAReport", "render_html", "write_html_report"]
 
-_STATUSES: Final = REPORT_STATUSES
 # Words, not only colours, carry the verdict, so the page reads the same without colour vision.
 _LABELS: Final = {
     "passed": "pass",
@@ -221,10 +220,10 @@ def _checks_of(report: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     for index, check in enumerate(checks):
         if not isinstance(check, Mapping) or not isinstance(check.get("id"), str):
             raise NotAReport(f"check {index} of the report has no id")
-        if check.get("status") not in _STATUSES:
+        if check.get("status") not in REPORT_STATUSES:
             raise NotAReport(
                 f"check {check['id']} has status {check.get('status')!r}, "
-                f"not one of {', '.join(_STATUSES)}"
+                f"not one of {', '.join(REPORT_STATUSES)}"
             )
     return checks
 
@@ -277,7 +276,7 @@ def render_html(report: Mapping[str, Any]) -> str:
     raw_checks = _checks_of(report)
     seen = _seen(report)
     checks = [_check_view(c, seen) for c in raw_checks]
-    counts = {status: 0 for status in _STATUSES}
+    counts = {status: 0 for status in REPORT_STATUSES}
     for check in checks:
         counts[check.status] += 1
     style, script = _asset("report.css"), _asset("report.js")

@@ -25,7 +25,6 @@ __all__ = ["MAX_FINDINGS", "MergeError", "merge_reports", "report_exit_code"]
 
 #: Findings kept per check, as a run keeps them.
 MAX_FINDINGS: Final = 20
-_STATUSES: Final = REPORT_STATUSES
 # For a response check, the status of the merged entry: the first of these any part has.
 _WORST_FIRST: Final = (
     "failed",
@@ -55,7 +54,7 @@ def _checks(report: Any, number: int) -> list[Mapping[str, Any]]:
     for check in checks:
         if not isinstance(check, Mapping) or not isinstance(check.get("id"), str):
             raise MergeError(f"report {number} has a check without an id")
-        if check.get("status") not in _STATUSES:
+        if check.get("status") not in REPORT_STATUSES:
             raise MergeError(f"report {number}: check {check['id']} has no known status")
     return checks
 
@@ -233,7 +232,7 @@ def merge_reports(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     first_seen = {check_id: n for n, check_id in enumerate(entries)}
     merged_checks.sort(key=lambda c: (catalogue.get(c["id"], len(catalogue)), first_seen[c["id"]]))
     order = {c["id"]: n for n, c in enumerate(merged_checks)}
-    counts = {status: 0 for status in _STATUSES}
+    counts = {status: 0 for status in REPORT_STATUSES}
     for check in merged_checks:
         counts[check["status"]] += 1
     cut = sum(1 for c in merged_checks if c.get("reason") == DEADLINE_REASON)
